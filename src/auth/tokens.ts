@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { UnauthenticatedError } from '../errors/errors';
+
+const ISSUER = 'parley';
+const AUDIENCE = 'parley-api';
+const ALGORITHM = 'HS256';
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export class AccessTokens {
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async sign(userId: string, sessionId: string): Promise<{ token: string; expiresAt: Date }> {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + this.ttlSeconds;
+    const token = await new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(this.secret);
+    return { token, expiresAt: new Date(expiresAt * 1000) };
+  }
+
+  /** Checks signature (HS256 only: no `none`, no algorithm confusion), issuer, audience and expiry. */
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        requiredClaims: ['sub', 'sid', 'iat', 'exp'],
+      });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new errors.JWTClaimValidationFailed('malformed claims', payload);
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: new Date(payload.exp! * 1000) };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('Access token expired; refresh the session.');
+      throw new UnauthenticatedError('Invalid access token.');
+    }
+  }
+}
+
+/** Refresh tokens are opaque random strings; only their hash is stored. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

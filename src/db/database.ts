@@ -1,0 +1,65 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { Logger } from 'pino';
+import { PrismaClient } from '../generated/prisma/client';
+import { applyMigrations } from './migrator';
+
+export interface DatabaseOptions {
+  /** A PostgreSQL server. Without it the embedded PGlite engine is used. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; in memory when absent (tests). */
+  pgliteDir?: string;
+  /** Statements run through Prisma are reported here (statement-count tests, debug logs). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface Database {
+  engine: 'postgresql' | 'pglite';
+  prisma: PrismaClient;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the database, brings its schema up to date, and returns a client for it. */
+export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
+  const { adapter, closeDriver, engine } = await connect(options);
+  const applied = await applyMigrations(adapter, logger);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+
+  const prisma = new PrismaClient({
+    adapter,
+    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+  });
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
+  }
+  return {
+    engine,
+    prisma,
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await closeDriver();
+    },
+  };
+}
+
+async function connect(options: DatabaseOptions): Promise<{
+  adapter: SqlMigrationAwareDriverAdapterFactory;
+  closeDriver: () => Promise<void>;
+  engine: Database['engine'];
+}> {
+  if (options.databaseUrl) {
+    // A dead server must fail requests quickly rather than leave them waiting on the pool.
+    const adapter = new PrismaPg({ connectionString: options.databaseUrl, connectionTimeoutMillis: 5_000 });
+    return { adapter, closeDriver: async () => {}, engine: 'postgresql' };
+  }
+  const pglite = await PGlite.create(options.pgliteDir);
+  return { adapter: new PrismaPGlite(pglite), closeDriver: () => pglite.close(), engine: 'pglite' };
+}

@@ -1,0 +1,85 @@
+import type { Viewer } from '../../auth/authenticator';
+import { type PasswordHasher, passwordProblem } from '../../auth/passwords';
+import { BadInputError, ConflictError, UnauthenticatedError } from '../../errors/errors';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../db/errors';
+import type { LogInInput, SignUpInput } from './auth.inputs';
+import type { AuthPayload } from './auth.type';
+import type { SessionService } from './session.service';
+
+const WRONG_CREDENTIALS = 'Wrong login or password.';
+
+/** Accounts: signing up, logging in, changing the password. */
+export class AuthService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly passwords: PasswordHasher,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async signUp(input: SignUpInput, userAgent: string | undefined): Promise<AuthPayload> {
+    const problem = passwordProblem(input.password, input.username);
+    if (problem) throw new BadInputError('password', problem);
+    const email = input.email.trim();
+    const keys = { usernameKey: input.username.toLowerCase(), emailKey: email.toLowerCase() };
+    await this.assertAvailable(keys);
+    const passwordHash = await this.passwords.hash(input.password);
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const user = await tx.user.create({
+          data: { ...keys, username: input.username, email, passwordHash, displayName: input.displayName?.trim() || null },
+          select: { id: true },
+        });
+        return this.sessions.start(user.id, userAgent, tx);
+      });
+    } catch (error) {
+      // Someone took the name or address between the check and the insert.
+      if (isUniqueViolation(error)) await this.assertAvailable(keys);
+      throw error;
+    }
+  }
+
+  /** A wrong login and a wrong password fail alike, after the same bcrypt work. */
+  async logIn(input: LogInInput, userAgent: string | undefined): Promise<AuthPayload> {
+    const key = input.login.trim().toLowerCase();
+    const user = await this.prisma.user.findUnique({
+      where: key.includes('@') ? { emailKey: key } : { usernameKey: key },
+      select: { id: true, passwordHash: true },
+    });
+    const valid = user
+      ? await this.passwords.verify(input.password, user.passwordHash)
+      : await this.passwords.verifyNothing(input.password);
+    if (!user || !valid) throw new UnauthenticatedError(WRONG_CREDENTIALS);
+    return this.sessions.start(user.id, userAgent);
+  }
+
+  /** Sets a new password and ends every other session of the viewer. */
+  async changePassword(viewer: Viewer, currentPassword: string, newPassword: string): Promise<boolean> {
+    const user = await this.prisma.user.findUniqueOrThrow({
+      where: { id: viewer.userId },
+      select: { username: true, passwordHash: true },
+    });
+    if (!(await this.passwords.verify(currentPassword, user.passwordHash))) {
+      throw new BadInputError('currentPassword', 'The current password is wrong.');
+    }
+    const problem = passwordProblem(newPassword, user.username);
+    if (problem) throw new BadInputError('newPassword', problem);
+    if (newPassword === currentPassword) {
+      throw new BadInputError('newPassword', 'The new password must differ from the current one.');
+    }
+    const passwordHash = await this.passwords.hash(newPassword);
+    await this.prisma.user.update({ where: { id: viewer.userId }, data: { passwordHash } });
+    await this.sessions.revokeOthers(viewer);
+    return true;
+  }
+
+  private async assertAvailable(keys: { usernameKey: string; emailKey: string }): Promise<void> {
+    const taken = await this.prisma.user.findFirst({
+      where: { OR: [{ usernameKey: keys.usernameKey }, { emailKey: keys.emailKey }] },
+      select: { usernameKey: true },
+    });
+    if (!taken) return;
+    if (taken.usernameKey === keys.usernameKey) throw new ConflictError('That username is taken.', 'username');
+    throw new ConflictError('An account with that email already exists.', 'email');
+  }
+}

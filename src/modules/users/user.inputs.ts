@@ -1,0 +1,24 @@
+import { IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+
+export const DISPLAY_NAME_MAX = 64;
+export const BIO_MAX = 500;
+
+@InputType({ description: 'Omitted fields stay as they are; null clears a field.' })
+export class UpdateProfileInput {
+  @Field(() => String, { nullable: true, description: `Up to ${DISPLAY_NAME_MAX} characters; blank clears it.` })
+  @IsOptional()
+  @MaxLength(DISPLAY_NAME_MAX)
+  displayName?: string | null;
+
+  @Field(() => String, { nullable: true, description: `Up to ${BIO_MAX} characters; blank clears it.` })
+  @IsOptional()
+  @MaxLength(BIO_MAX)
+  bio?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'An http(s) URL of at most 2048 characters.' })
+  @IsOptional()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'avatarUrl must be an http(s) URL' })
+  avatarUrl?: string | null;
+}

@@ -1,0 +1,53 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { User as UserRow } from '../../generated/prisma/client';
+import { Node } from '../../server/node';
+import { ConnectionType } from '../../server/relay';
+
+@ObjectType({ implements: Node })
+export class User implements Node {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  username!: string;
+
+  @Field(() => String, { nullable: true })
+  displayName!: string | null;
+
+  @Field(() => String, { nullable: true })
+  bio!: string | null;
+
+  @Field(() => String, { nullable: true })
+  avatarUrl!: string | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  lastSeenAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Only on the viewer's own User; null for everyone else." })
+  email!: string | null;
+}
+
+@ObjectType()
+export class UserConnection extends ConnectionType(User) {}
+
+/** The columns a User is made of; never the password hash. */
+export const userColumns = {
+  id: true,
+  username: true,
+  displayName: true,
+  bio: true,
+  avatarUrl: true,
+  createdAt: true,
+  lastSeenAt: true,
+  email: true,
+} as const satisfies Partial<Record<keyof UserRow, true>>;
+
+export type UserRecord = Pick<UserRow, keyof typeof userColumns>;
+
+/** The one mapping from a row to the API's User, as `viewerId` may see it. */
+export function toUser(row: UserRecord, viewerId: string | null): User {
+  return { ...row, email: row.id === viewerId ? row.email : null };
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator';
+import type { Database } from '../db/database';
+import { type Context, createContext } from './context';
+import { formatError } from './format-error';
+import { operationLogging } from './logging';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Request bodies past this are refused with 413 before parsing. */
+const BODY_LIMIT_BYTES = 100 * 1024;
+const READY_TIMEOUT_MS = 2_000;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+
+/** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz and /readyz. */
+export async function createHttpServer(options: {
+  schema: GraphQLSchema;
+  authenticator: Authenticator;
+  database: Database;
+  logger: Logger;
+  production: boolean;
+}) {
+  const fastify = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A proxy's request id is kept so that its logs and ours line up.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const apollo = new ApolloServer<Context>({
+    schema: options.schema,
+    formatError,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    plugins: [fastifyApolloDrainPlugin(fastify), operationLogging],
+  });
+  await apollo.start();
+
+  fastify.route({
+    url: GRAPHQL_PATH,
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (request) =>
+        createContext(options.authenticator, {
+          requestId: request.id,
+          log: request.log,
+          authorization: request.headers.authorization,
+          userAgent: request.headers['user-agent'],
+        }),
+    }),
+  });
+  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/readyz', async (request, reply) => {
+    try {
+      await withTimeout(options.database.ping(), READY_TIMEOUT_MS);
+      return { status: 'ok' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'database not reachable');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+  return { fastify, apollo };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

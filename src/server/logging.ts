@@ -1,0 +1,38 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Context } from './context';
+import { isUnexpected } from './format-error';
+
+/**
+ * One log line per operation (name, duration, error codes), the full detail of unexpected errors,
+ * and the request id on every masked error so a report can be matched with the log.
+ * Variables are never logged: they carry passwords and tokens.
+ */
+export const operationLogging: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    const started = performance.now();
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors.filter(isUnexpected)) {
+          contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'operation failed unexpectedly');
+        }
+      },
+      async willSendResponse({ response, contextValue, operationName }) {
+        const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        for (const error of body?.errors ?? []) {
+          if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+            Object.assign(error, { extensions: { ...error.extensions, requestId: contextValue.requestId } });
+          }
+        }
+        contextValue.log.info(
+          {
+            operationName,
+            ms: Math.round(performance.now() - started),
+            errors: body?.errors?.map((error) => error.extensions?.code),
+          },
+          'graphql operation',
+        );
+      },
+    };
+  },
+};

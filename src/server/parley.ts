@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config';
+import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
+import { createHttpServer } from './http';
+import { buildParleySchema } from './schema';
+import { createServices } from './services';
+import { attachWebSocket } from './websocket';
+
+export interface Parley {
+  /** http://host:port/graphql */
+  url: string;
+  port: number;
+  database: Database;
+  logger: Logger;
+  /** Stops accepting, finishes in-flight requests, closes sockets, then the database. */
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    // Belt and braces: nothing logs these on purpose.
+    redact: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken', '*.token'],
+  });
+}
+
+/** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */
+export async function startParley(
+  config: Config,
+  overrides: { logger?: Logger; database?: DatabaseOptions } = {},
+): Promise<Parley> {
+  const logger = overrides.logger ?? createLogger(config);
+  const database = await openDatabase(
+    overrides.database ?? { databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') },
+    logger,
+  );
+  const services = createServices(database.prisma, config);
+  const schema = await buildParleySchema(services);
+  const http = await createHttpServer({
+    schema,
+    authenticator: services.authenticator,
+    database,
+    logger,
+    production: config.nodeEnv === 'production',
+  });
+  const websocket = attachWebSocket({ server: http.fastify.server, schema, authenticator: services.authenticator, logger });
+  await http.fastify.listen({ port: config.port, host: config.host });
+  const address = http.fastify.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    url: `http://${host}:${port}/graphql`,
+    port,
+    database,
+    logger,
+    close: async () => {
+      await websocket.close();
+      await http.apollo.stop();
+      await database.close();
+    },
+  };
+}

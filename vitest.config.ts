@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // type-graphql and our code must share one copy of graphql (ESM), or schema building
+    // fails with "Cannot use GraphQLObjectType from another module or realm".
+    alias: { graphql: fileURLToPath(new URL('node_modules/graphql/index.js', import.meta.url)) },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/helpers/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
