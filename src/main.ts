@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
-import { createLogger, startParley } from './server/parley';
+import { createLogger } from './server/logger';
+import { startParley } from './server/parley';
 
 async function main(): Promise<void> {
   let config;

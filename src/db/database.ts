@@ -1,9 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client';
+import { type MigrationAdapterFactory, pgliteMigrationAdapter, postgresMigrationAdapter } from './migration-adapters';
 import { applyMigrations } from './migrator';
 
 export interface DatabaseOptions {
@@ -25,9 +26,8 @@ export interface Database {
 
 /** Opens the database, brings its schema up to date, and returns a client for it. */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
-  const { adapter, closeDriver, engine } = await connect(options);
-  const applied = await applyMigrations(adapter, logger);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+  const { adapter, migrationAdapter, closeDriver, engine } = await connect(options);
+  await applyMigrations(migrationAdapter, logger);
 
   const prisma = new PrismaClient({
     adapter,
@@ -37,29 +37,43 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     const onQuery = options.onQuery;
     prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
   }
+  let closing: Promise<void> | undefined;
   return {
     engine,
     prisma,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
-    close: async () => {
-      await prisma.$disconnect();
-      await closeDriver();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        await prisma.$disconnect();
+        await closeDriver();
+      })()),
   };
 }
 
+/** The adapter for queries, and one for the schema engine (which needs a few corrections, see there). */
 async function connect(options: DatabaseOptions): Promise<{
-  adapter: SqlMigrationAwareDriverAdapterFactory;
+  adapter: SqlDriverAdapterFactory;
+  migrationAdapter: MigrationAdapterFactory;
   closeDriver: () => Promise<void>;
   engine: Database['engine'];
 }> {
   if (options.databaseUrl) {
     // A dead server must fail requests quickly rather than leave them waiting on the pool.
-    const adapter = new PrismaPg({ connectionString: options.databaseUrl, connectionTimeoutMillis: 5_000 });
-    return { adapter, closeDriver: async () => {}, engine: 'postgresql' };
+    const pool = { connectionTimeoutMillis: 5_000 };
+    return {
+      adapter: new PrismaPg({ ...pool, connectionString: options.databaseUrl }),
+      migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
+      closeDriver: async () => {},
+      engine: 'postgresql',
+    };
   }
   const pglite = await PGlite.create(options.pgliteDir);
-  return { adapter: new PrismaPGlite(pglite), closeDriver: () => pglite.close(), engine: 'pglite' };
+  return {
+    adapter: new PrismaPGlite(pglite),
+    migrationAdapter: pgliteMigrationAdapter(pglite),
+    closeDriver: () => pglite.close(),
+    engine: 'pglite',
+  };
 }

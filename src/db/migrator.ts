@@ -1,24 +1,13 @@
 // Applies and diffs Prisma migrations through the WebAssembly schema engine and a driver adapter,
 // because Prisma's native engine binaries cannot be downloaded everywhere we run.
-import { randomUUID } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import type { Pool, PoolConfig } from 'pg';
-import {
-  DriverAdapterError,
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { bindMigrationAwareSqlAdapterFactory, type ErrorRegistry, type SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { MigrationDirectory, MigrationList, SchemaContainer, SchemaFilter } from '@prisma/schema-engine-wasm';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
-
-export type MigrationAdapterFactory = SqlMigrationAwareDriverAdapterFactory;
+import { isPgAdapter, type MigrationAdapterFactory, runScriptsWhole } from './migration-adapters';
 
 export interface MigrationLogger {
   info(obj: object, msg?: string): void;
@@ -27,7 +16,7 @@ export interface MigrationLogger {
 type SchemaEngine = engineBindings.SchemaEngine;
 
 const PRISMA_DIR = new URL('../../prisma/', import.meta.url);
-const MIGRATIONS_DIR = fileURLToPath(new URL('migrations/', PRISMA_DIR)).replace(/\/$/, '');
+const MIGRATIONS_DIR = fileURLToPath(new URL('migrations', PRISMA_DIR));
 const SCHEMA_PATH = fileURLToPath(new URL('schema.prisma', PRISMA_DIR));
 const LOCKFILE_NAME = 'migration_lock.toml';
 /** Byte-for-byte what `prisma migrate dev` writes, so both tools leave the file alone. */
@@ -39,37 +28,36 @@ const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
 /**
  * Applies the migrations in prisma/migrations that the database lacks; returns their names.
- * Safe for concurrent callers on one PostgreSQL database: before reading `_prisma_migrations`
- * the engine runs `SELECT pg_advisory_lock(72707369)` (the key `prisma migrate deploy` uses too)
- * on the main connection and keeps it until we dispose that connection, so a second process
- * waits, then finds nothing left to apply.
+ * Safe for concurrent callers on one PostgreSQL database: before reading `_prisma_migrations` the
+ * engine takes `pg_advisory_lock(72707369)` (the key `prisma migrate deploy` uses too) on the main
+ * connection, which we close right after, so a concurrent caller waits (up to the engine's 10 s),
+ * then finds nothing left to apply.
  */
 export async function applyMigrations(
   adapterFactory: MigrationAdapterFactory,
   logger?: MigrationLogger,
 ): Promise<string[]> {
   const migrationsList = await readMigrations(MIGRATIONS_DIR);
-  const schema = await readSchema(SCHEMA_PATH);
-  const { appliedMigrationNames } = await withEngine(adapterFactory, schema, (engine) =>
+  // Otherwise a deployment missing its migrations would report an empty database as up to date.
+  if (migrationsList.migrationDirectories.length === 0) throw new Error(`No migrations in ${MIGRATIONS_DIR}`);
+  const { appliedMigrationNames } = await withEngine(adapterFactory, await readSchema(SCHEMA_PATH), (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
   );
-  logger?.info(
-    { applied: appliedMigrationNames },
-    appliedMigrationNames.length > 0 ? 'Applied database migrations' : 'Database schema is up to date',
-  );
+  const message = appliedMigrationNames.length > 0 ? 'Applied database migrations' : 'Database schema is up to date';
+  logger?.info({ applied: appliedMigrationNames }, message);
   return appliedMigrationNames;
 }
 
 /**
- * SQL that takes a database built from the committed migrations to the Prisma schema, or ''
- * when they agree. Replays the migrations on the adapter's shadow database, never on the main one.
+ * SQL that takes a database built from the committed migrations to the Prisma schema, or '' when
+ * they agree. The migrations are replayed on the adapter's shadow database, never the main one.
  */
 export async function diffMigrationsToSchema(
   adapterFactory: MigrationAdapterFactory,
   schemaPath: string = SCHEMA_PATH,
 ): Promise<string> {
   const migrationsList = await readMigrations(MIGRATIONS_DIR);
-  // The engine refuses to diff from a history without a lockfile; a first migration has none yet.
+  // The engine refuses to diff from a history without a lockfile; before the first migration there is none.
   migrationsList.lockfile.content ??= MIGRATION_LOCKFILE;
   const schema = await readSchema(schemaPath);
   const { stdout } = await withEngine(adapterFactory, schema, (engine) =>
@@ -81,32 +69,26 @@ export async function diffMigrationsToSchema(
       filters: NO_FILTERS,
     }),
   );
-  return normalizeScript(stdout ?? '');
-}
-
-/** "No drift" comes back as `-- This is an empty migration.`; treat any comment-only script as ''. */
-function normalizeScript(script: string): string {
-  const statements = script
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.trim().startsWith('--'));
-  return statements.length === 0 ? '' : script;
+  // No drift comes back as "-- This is an empty migration."
+  const isComment = (line: string): boolean => line.trim() === '' || line.trim().startsWith('--');
+  return (stdout ?? '').split('\n').every(isComment) ? '' : (stdout ?? '');
 }
 
 async function readSchema(path: string): Promise<SchemaContainer> {
   return { path, content: await readFile(path, 'utf8') };
 }
 
-/** The same list `prisma migrate` builds: one directory per migration, sorted by name. */
+/** The list `prisma migrate` builds: one directory per migration, sorted by name. */
 async function readMigrations(baseDir: string): Promise<MigrationList> {
   const lockfileContent = await readFile(join(baseDir, LOCKFILE_NAME), 'utf8').catch(() => null);
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const directories = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  const migrationDirectories = await Promise.all(directories.sort((a, b) => a.localeCompare(b)).map((name) => readMigration(baseDir, name)));
+  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  names.sort((a, b) => a.localeCompare(b));
   return {
     baseDir,
     lockfile: { path: LOCKFILE_NAME, content: lockfileContent },
     shadowDbInitScript: '',
-    migrationDirectories,
+    migrationDirectories: await Promise.all(names.map((name) => readMigration(baseDir, name))),
   };
 }
 
@@ -126,7 +108,7 @@ declare const WebAssembly: {
 
 let engineModule: Promise<typeof engineBindings> | undefined;
 
-/** Instantiated by hand and once per process: Node cannot import the package's `.wasm` as a module. */
+/** Instantiated by hand, once per process: Node cannot import the package's `.wasm` as a module. */
 function loadSchemaEngine(): Promise<typeof engineBindings> {
   engineModule ??= instantiateSchemaEngine().catch((error: unknown) => {
     engineModule = undefined;
@@ -138,10 +120,20 @@ function loadSchemaEngine(): Promise<typeof engineBindings> {
 async function instantiateSchemaEngine(): Promise<typeof engineBindings> {
   const bindingsPath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bytes = await readFile(join(dirname(bindingsPath), 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': engineBindings });
+  const imports = { './schema_engine_bg.js': withUnrefTimers(engineBindings) };
+  const { instance } = await WebAssembly.instantiate(bytes, imports);
   engineBindings.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
   return engineBindings;
+}
+
+/** The engine never clears its timers (its 10 s lock timeout outlives every call): don't let them hold the process. */
+function withUnrefTimers(bindings: typeof engineBindings): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bindings };
+  for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+  return imports;
 }
 
 async function withEngine<T>(
@@ -151,20 +143,27 @@ async function withEngine<T>(
 ): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngine();
   const adapters = trackAdapters(adapterFactory);
+  const boundFactory = bindMigrationAwareSqlAdapterFactory(adapters.factory);
   let engine: SchemaEngine | undefined;
   try {
     // Engine logs repeat every script in full; callers log the outcome instead.
     const ignoreLog = (): void => {};
-    engine = await SchemaEngine.new(
-      { datamodels: [[schema.path, schema.content]] },
-      ignoreLog,
-      bindMigrationAwareSqlAdapterFactory(adapters.factory),
-    );
+    engine = await SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, ignoreLog, boundFactory);
     return await run(engine);
+  } catch (error: unknown) {
+    throw withExternalCause(error, boundFactory.errorRegistry);
   } finally {
     engine?.free();
     await adapters.disposeAll();
   }
+}
+
+/** The engine names JavaScript errors thrown by an adapter only as "External error id#N". */
+function withExternalCause(error: unknown, registry: ErrorRegistry): unknown {
+  const id = error instanceof Error ? /External error id#(\d+)/.exec(error.message)?.[1] : undefined;
+  const cause = id === undefined ? undefined : registry.consumeError(Number(id))?.error;
+  if (cause === undefined) return error;
+  return new Error(`${(error as Error).message}\nCaused by: ${String(cause)}`, { cause });
 }
 
 /**
@@ -178,7 +177,7 @@ function trackAdapters(inner: MigrationAdapterFactory): {
   const open = new Set<SqlDriverAdapter>();
   const track = async (connecting: Promise<SqlDriverAdapter>): Promise<SqlDriverAdapter> => {
     const adapter = await connecting;
-    if (isPrismaPgAdapter(adapter)) runScriptsWhole(adapter);
+    if (isPgAdapter(adapter)) runScriptsWhole(adapter);
     const dispose = adapter.dispose.bind(adapter);
     let disposing: Promise<void> | undefined;
     // Idempotent: disposing a PostgreSQL shadow database twice would drop it twice.
@@ -196,102 +195,4 @@ function trackAdapters(inner: MigrationAdapterFactory): {
     await Promise.all([...open].map((adapter) => adapter.dispose()));
   };
   return { factory, disposeAll };
-}
-
-/**
- * `prisma migrate deploy` sends each migration as one simple query, which PostgreSQL runs
- * atomically; @prisma/adapter-pg instead splits scripts on every `;` (even inside strings and
- * function bodies) and runs the pieces one by one.
- */
-function runScriptsWhole(adapter: SqlDriverAdapter & { underlyingDriver(): Pool }): void {
-  adapter.executeScript = (script) => runScript(() => adapter.underlyingDriver().query(script));
-}
-
-function isPrismaPgAdapter(adapter: SqlDriverAdapter): adapter is SqlDriverAdapter & { underlyingDriver(): Pool } {
-  return adapter.adapterName === '@prisma/adapter-pg' && 'underlyingDriver' in adapter;
-}
-
-/**
- * A PrismaPg factory whose shadow database works. With plain `new PrismaPg({ connectionString })`
- * pg lets the connection string's database win over the shadow's, so diffs replay the migrations
- * onto the main database and fail.
- */
-export function postgresMigrationAdapter(
-  connectionString: string,
-  poolConfig: Omit<PoolConfig, 'connectionString'> = {},
-): MigrationAdapterFactory {
-  const main = new PrismaPg({ ...poolConfig, connectionString });
-  return {
-    provider: main.provider,
-    adapterName: main.adapterName,
-    connect: () => main.connect(),
-    connectToShadowDb: () => connectToPostgresShadowDb(main, connectionString, poolConfig),
-  };
-}
-
-async function connectToPostgresShadowDb(
-  main: PrismaPg,
-  connectionString: string,
-  poolConfig: Omit<PoolConfig, 'connectionString'>,
-): Promise<SqlDriverAdapter> {
-  const database = `prisma_migrate_shadow_db_${randomUUID()}`;
-  const admin = await main.connect();
-  try {
-    await admin.executeScript(`CREATE DATABASE "${database}"`);
-  } catch (error: unknown) {
-    await admin.dispose();
-    throw error;
-  }
-  const url = new URL(connectionString);
-  url.pathname = `/${database}`;
-  const shadow = await new PrismaPg({ ...poolConfig, connectionString: url.href }).connect();
-  const closeShadow = shadow.dispose.bind(shadow);
-  shadow.dispose = async () => {
-    await closeShadow();
-    await admin.executeScript(`DROP DATABASE IF EXISTS "${database}"`);
-    await admin.dispose();
-  };
-  return shadow;
-}
-
-/**
- * A PrismaPGlite factory fit for migrations. pglite-prisma-adapter 0.7.2 does not await its
- * scripts (a failing migration is recorded as applied and its error escapes as an unhandled
- * rejection) and never closes the PGlite it opens as shadow database.
- */
-export function pgliteMigrationAdapter(pglite: PGlite): MigrationAdapterFactory {
-  return {
-    provider: 'postgres',
-    adapterName: 'pglite-prisma-adapter',
-    connect: () => connectToPGlite(pglite),
-    connectToShadowDb: async () => {
-      const shadow = new PGlite();
-      const adapter = await connectToPGlite(shadow);
-      adapter.dispose = () => shadow.close();
-      return adapter;
-    },
-  };
-}
-
-async function connectToPGlite(pglite: PGlite): Promise<SqlDriverAdapter> {
-  const adapter = await new PrismaPGlite(pglite).connect();
-  adapter.executeScript = (script) => runScript(() => pglite.exec(script));
-  return adapter;
-}
-
-/** Reports database errors as the engine expects them, so its message names the failing SQL. */
-async function runScript(execute: () => Promise<unknown>): Promise<void> {
-  try {
-    await execute();
-  } catch (error: unknown) {
-    throw toDriverAdapterError(error);
-  }
-}
-
-type DatabaseError = Error & { code: string; severity?: string; detail?: string; column?: string; hint?: string };
-
-function toDriverAdapterError(error: unknown): unknown {
-  if (!(error instanceof Error) || typeof (error as Partial<DatabaseError>).code !== 'string') return error;
-  const { code, severity, message, detail, column, hint } = error as DatabaseError;
-  return new DriverAdapterError({ kind: 'postgres', code, severity: severity ?? 'ERROR', message, detail, column, hint });
 }

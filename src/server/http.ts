@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator';
@@ -27,7 +27,8 @@ export async function createHttpServer(options: {
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    // Operations are logged by Apollo's plugin instead (one line each, with the operation name).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // A proxy's request id is kept so that its logs and ours line up.
     genReqId: (request) => {
@@ -45,6 +46,8 @@ export async function createHttpServer(options: {
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // main.ts owns the signals and shuts down in order (sockets, HTTP, database).
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(fastify), operationLogging],
   });
   await apollo.start();

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
 import { createHttpServer } from './http';
+import { createLogger } from './logger';
 import { buildParleySchema } from './schema';
 import { createServices } from './services';
 import { attachWebSocket } from './websocket';
@@ -15,14 +16,6 @@ export interface Parley {
   logger: Logger;
   /** Stops accepting, finishes in-flight requests, closes sockets, then the database. */
   close(): Promise<void>;
-}
-
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
-    level: config.logLevel,
-    // Belt and braces: nothing logs these on purpose.
-    redact: ['req.headers.authorization', '*.password', '*.refreshToken', '*.accessToken', '*.token'],
-  });
 }
 
 /** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */

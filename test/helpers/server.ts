@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../../src/config/config';
 import type { DatabaseOptions } from '../../src/db/database';
 import { type Parley, startParley } from '../../src/server/parley';
@@ -40,11 +41,16 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 /** The real server on a free port, on a database of its own; `close` stops both. */
 export async function startTestServer(
-  options: { env?: Record<string, string>; database?: TestDatabase; databaseOptions?: Partial<DatabaseOptions> } = {},
+  options: {
+    env?: Record<string, string>;
+    database?: TestDatabase;
+    databaseOptions?: Partial<DatabaseOptions>;
+    logger?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = testConfig(options.env);
-  const parley = await startParley(config, { database: { ...database.options, ...options.databaseOptions } });
+  const parley = await startParley(config, { database: { ...database.options, ...options.databaseOptions }, logger: options.logger });
   return {
     parley,
     url: parley.url,

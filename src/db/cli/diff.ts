@@ -4,7 +4,8 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { MIGRATION_LOCKFILE, diffMigrationsToSchema, pgliteMigrationAdapter } from '../migrator';
+import { pgliteMigrationAdapter } from '../migration-adapters';
+import { MIGRATION_LOCKFILE, diffMigrationsToSchema } from '../migrator';
 
 const MIGRATIONS_DIR = new URL('../../../prisma/migrations/', import.meta.url);
 const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
@@ -14,7 +15,8 @@ async function main(args: string[]): Promise<void> {
   const pglite = new PGlite();
   let script: string;
   try {
-    script = await diffMigrationsToSchema(pgliteMigrationAdapter(pglite));
+    // The database is a throwaway, so it doubles as the shadow database the diff replays onto.
+    script = await diffMigrationsToSchema(pgliteMigrationAdapter(pglite, pglite));
   } finally {
     await pglite.close();
   }

@@ -1,5 +1,6 @@
-import { IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { IsOptional, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
+import { IsHttpUrl } from '../../server/validation';
 
 export const DISPLAY_NAME_MAX = 64;
 export const BIO_MAX = 500;
@@ -18,7 +19,6 @@ export class UpdateProfileInput {
 
   @Field(() => String, { nullable: true, description: 'An http(s) URL of at most 2048 characters.' })
   @IsOptional()
-  @MaxLength(2048)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'avatarUrl must be an http(s) URL' })
+  @IsHttpUrl()
   avatarUrl?: string | null;
 }

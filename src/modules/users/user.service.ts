@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { NotFoundError } from '../../errors/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
+import { likeLiteral } from '../../server/validation';
 import type { UpdateProfileInput } from './user.inputs';
 import { toUser, type User, userColumns } from './user.type';
 
@@ -46,8 +47,8 @@ export class UserService {
         ...(text
           ? {
               OR: [
-                { usernameKey: { contains: text.toLowerCase() } },
-                { displayName: { contains: text, mode: 'insensitive' } },
+                { usernameKey: { contains: likeLiteral(text.toLowerCase()) } },
+                { displayName: { contains: likeLiteral(text), mode: 'insensitive' } },
               ],
             }
           : {}),

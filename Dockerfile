@@ -1,0 +1,23 @@
+# Production image: `docker compose up` (see docker-compose.yml) or build and run it on its own.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Install first (postinstall generates the Prisma client and typed test documents), so that code
+# changes do not invalidate the dependency layer.
+COPY package.json package-lock.json prisma.config.ts codegen.yml schema.graphql ./
+COPY prisma ./prisma
+COPY test/operations ./test/operations
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run typecheck && npm prune --omit=dev && rm -rf test
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:4000/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# node itself (not npm or tsx's CLI) receives SIGTERM and shuts down gracefully.
+CMD ["node", "--import", "tsx", "src/main.ts"]

@@ -1,0 +1,18 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'src/generated/', 'test/generated/', 'data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // type-graphql's decorators need runtime class references, imported as values.
+      '@typescript-eslint/consistent-type-imports': 'off',
+      // type-graphql's ClassType and resolver lists are typed as Function.
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+);
