@@ -4,9 +4,8 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Authenticator } from '../auth/authenticator';
 import type { Database } from '../db/database';
-import { type Context, createContext } from './context';
+import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError } from './format-error';
 import { operationLogging } from './logging';
 
@@ -20,7 +19,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz and /readyz. */
 export async function createHttpServer(options: {
   schema: GraphQLSchema;
-  authenticator: Authenticator;
+  context: ContextDependencies;
   database: Database;
   logger: Logger;
   production: boolean;
@@ -57,7 +56,7 @@ export async function createHttpServer(options: {
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) =>
-        createContext(options.authenticator, {
+        createContext(options.context, {
           requestId: request.id,
           log: request.log,
           authorization: request.headers.authorization,

@@ -32,12 +32,17 @@ export async function startParley(
   const schema = await buildParleySchema(services);
   const http = await createHttpServer({
     schema,
-    authenticator: services.authenticator,
+    context: { authenticator: services.authenticator, prisma: database.prisma },
     database,
     logger,
     production: config.nodeEnv === 'production',
   });
-  const websocket = attachWebSocket({ server: http.fastify.server, schema, authenticator: services.authenticator, logger });
+  const websocket = attachWebSocket({
+    server: http.fastify.server,
+    schema,
+    context: { authenticator: services.authenticator, prisma: database.prisma },
+    logger,
+  });
   await http.fastify.listen({ port: config.port, host: config.host });
   const address = http.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,13 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { AuthResolver } from '../modules/auth/auth.resolver';
+import { ChatFieldsResolver, ChatMemberFieldsResolver } from '../modules/chats/chat-fields.resolver';
+import { ChatResolver } from '../modules/chats/chat.resolver';
+import { FriendshipResolver } from '../modules/friendships/friendship.resolver';
+import { MessageFieldsResolver, ReadReceiptFieldsResolver } from '../modules/messages/message-fields.resolver';
+import { MessageResolver } from '../modules/messages/message.resolver';
+import { ReceiptResolver } from '../modules/messages/receipt.resolver';
+import { UserFriendshipResolver } from '../modules/users/user-friendship.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { DateTimeScalar } from './scalars';
 import type { Services } from './services';
@@ -10,6 +17,15 @@ import type { Services } from './services';
 const resolvers = {
   auth: [AuthResolver, (services: Services) => new AuthResolver(services.auth, services.sessions)],
   users: [UserResolver, (services: Services) => new UserResolver(services.users)],
+  friendships: [FriendshipResolver, (services: Services) => new FriendshipResolver(services.friendships)],
+  userFriendship: [UserFriendshipResolver, () => new UserFriendshipResolver()],
+  chats: [ChatResolver, (services: Services) => new ChatResolver(services.chats, services.chatMembers)],
+  chatFields: [ChatFieldsResolver, (services: Services) => new ChatFieldsResolver(services.history)],
+  chatMemberFields: [ChatMemberFieldsResolver, () => new ChatMemberFieldsResolver()],
+  messages: [MessageResolver, (services: Services) => new MessageResolver(services.messages, services.history)],
+  messageFields: [MessageFieldsResolver, () => new MessageFieldsResolver()],
+  receipts: [ReceiptResolver, (services: Services) => new ReceiptResolver(services.receipts)],
+  receiptFields: [ReadReceiptFieldsResolver, () => new ReadReceiptFieldsResolver()],
 } as const;
 
 /** Builds the executable schema; without services it can be printed but not executed. */

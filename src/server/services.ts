@@ -5,6 +5,12 @@ import type { Config } from '../config/config';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
+import { ChatMemberService } from '../modules/chats/chat-members.service';
+import { ChatService } from '../modules/chats/chat.service';
+import { FriendshipService } from '../modules/friendships/friendship.service';
+import { MessageHistoryService } from '../modules/messages/message-history.service';
+import { MessageService } from '../modules/messages/message.service';
+import { ReceiptService } from '../modules/messages/receipt.service';
 import { UserService } from '../modules/users/user.service';
 
 /** Every service, built once per server and handed to resolvers through their constructors. */
@@ -13,6 +19,12 @@ export interface Services {
   auth: AuthService;
   sessions: SessionService;
   users: UserService;
+  friendships: FriendshipService;
+  chats: ChatService;
+  chatMembers: ChatMemberService;
+  messages: MessageService;
+  history: MessageHistoryService;
+  receipts: ReceiptService;
 }
 
 export function createServices(prisma: PrismaClient, config: Config): Services {
@@ -23,5 +35,11 @@ export function createServices(prisma: PrismaClient, config: Config): Services {
     auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions),
     sessions,
     users: new UserService(prisma),
+    friendships: new FriendshipService(prisma),
+    chats: new ChatService(prisma),
+    chatMembers: new ChatMemberService(prisma),
+    messages: new MessageService(prisma),
+    history: new MessageHistoryService(prisma),
+    receipts: new ReceiptService(prisma),
   };
 }

@@ -5,8 +5,7 @@ import { type GraphQLSchema, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { Authenticator } from '../auth/authenticator';
-import type { Context } from './context';
+import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError } from './format-error';
 import { GRAPHQL_PATH } from './http';
 
@@ -27,7 +26,7 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
 export function attachWebSocket(options: {
   server: Server;
   schema: GraphQLSchema;
-  authenticator: Authenticator;
+  context: ContextDependencies;
   logger: Logger;
 }): { close(): Promise<void> } {
   const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
@@ -39,7 +38,7 @@ export function attachWebSocket(options: {
       onConnect: async (ctx) => {
         const authorization = authorizationOf(ctx.connectionParams);
         try {
-          if (!authorization || !(await options.authenticator.authenticate(authorization))) return false;
+          if (!authorization || !(await options.context.authenticator.authenticate(authorization))) return false;
         } catch (error) {
           if (error instanceof GraphQLError) return false;
           throw error;
@@ -49,15 +48,13 @@ export function attachWebSocket(options: {
       },
       context: (ctx): Context => {
         const requestId = randomUUID();
-        const authorization = state.get(ctx)?.authorization;
-        let viewer: ReturnType<Context['viewer']> | undefined;
-        return {
+        // The token is checked again per operation, so a revoked session stops working on open sockets too.
+        return createContext(options.context, {
           requestId,
           log: options.logger.child({ reqId: requestId }),
+          authorization: state.get(ctx)?.authorization,
           userAgent: ctx.extra.request.headers['user-agent'],
-          // Checked again per operation, so a revoked session stops working on open sockets too.
-          viewer: () => (viewer ??= options.authenticator.authenticate(authorization)),
-        };
+        });
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors

@@ -1,0 +1,106 @@
+import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/errors';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { assertChatMember, type Membership } from './chat.access';
+import { assertAddable } from './chat.service';
+import { type Chat, type ChatMember, chatMemberColumns, type ChatRole, MAX_CHAT_MEMBERS } from './chat.type';
+
+/** Locks the chat row for the rest of the transaction: membership changes of one chat run one at a time. */
+async function lockChat(tx: Prisma.TransactionClient, chatId: string): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM "Chat" WHERE "id" = ${chatId} FOR UPDATE`;
+}
+
+function assertGroup(membership: Membership): void {
+  if (membership.chat.kind === 'PRIVATE') throw new BadInputError('chatId', 'The members of a private chat cannot change.');
+}
+
+/** Who may remove whom: the owner anyone else, admins plain members, members nobody. */
+function mayRemove(actor: ChatRole, target: ChatRole): boolean {
+  return target !== 'OWNER' && (actor === 'OWNER' || (actor === 'ADMIN' && target === 'MEMBER'));
+}
+
+export class ChatMemberService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Adds users as MEMBERs (those already in are left as they are); the chat holds at most 1000. */
+  async add(viewerId: string, chatId: string, userIds: string[]): Promise<{ chat: Chat; added: string[] }> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockChat(tx, chatId);
+      const membership = await assertChatMember(tx, chatId, viewerId);
+      assertGroup(membership);
+      if (membership.member.role === 'MEMBER') throw new ForbiddenError('Only the owner and admins can add members.');
+      const current = await tx.chatMember.findMany({ where: { chatId }, select: { userId: true } });
+      const present = new Set(current.map((member) => member.userId));
+      const added = [...new Set(userIds)].filter((id) => !present.has(id));
+      if (present.size + added.length > MAX_CHAT_MEMBERS) {
+        throw new BadInputError('userIds', `A chat has at most ${MAX_CHAT_MEMBERS} members.`);
+      }
+      await assertAddable(tx, viewerId, added);
+      // New members start with nothing unread: history before they joined is readable, not pending.
+      const { lastSeq } = membership.chat;
+      await tx.chatMember.createMany({
+        data: added.map((userId) => ({ chatId, userId, role: 'MEMBER' as const, lastReadSeq: lastSeq, lastDeliveredSeq: lastSeq })),
+      });
+      return { chat: membership.chat, added };
+    });
+  }
+
+  async remove(viewerId: string, chatId: string, userId: string): Promise<Chat> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockChat(tx, chatId);
+      const membership = await assertChatMember(tx, chatId, viewerId);
+      assertGroup(membership);
+      if (userId === viewerId) throw new BadInputError('userId', 'To leave a chat, use leaveChat.');
+      const target = await this.memberOrThrow(tx, chatId, userId);
+      if (!mayRemove(membership.member.role, target.role)) {
+        throw new ForbiddenError(`A chat ${membership.member.role.toLowerCase()} cannot remove a ${target.role.toLowerCase()}.`);
+      }
+      await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId } } });
+      return membership.chat;
+    });
+  }
+
+  /** Only the owner changes roles; making someone OWNER hands ownership over (the old owner becomes ADMIN). */
+  async setRole(viewerId: string, chatId: string, userId: string, role: ChatRole): Promise<ChatMember> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockChat(tx, chatId);
+      const membership = await assertChatMember(tx, chatId, viewerId);
+      assertGroup(membership);
+      if (membership.member.role !== 'OWNER') throw new ForbiddenError('Only the owner can change roles.');
+      if (userId === viewerId) throw new BadInputError('userId', 'The owner hands ownership over by making another member OWNER.');
+      await this.memberOrThrow(tx, chatId, userId);
+      if (role === 'OWNER') {
+        await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: viewerId } }, data: { role: 'ADMIN' } });
+      }
+      return tx.chatMember.update({ where: { chatId_userId: { chatId, userId } }, data: { role }, select: chatMemberColumns });
+    });
+  }
+
+  /**
+   * Leaves a group. An owner who leaves hands ownership to the longest-standing admin, else the
+   * longest-standing member. The last one out deletes nothing: the history stays.
+   */
+  async leave(viewerId: string, chatId: string): Promise<{ chat: Chat; newOwnerId: string | null }> {
+    return this.prisma.$transaction(async (tx) => {
+      await lockChat(tx, chatId);
+      const membership = await assertChatMember(tx, chatId, viewerId);
+      assertGroup(membership);
+      await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId: viewerId } } });
+      if (membership.member.role !== 'OWNER') return { chat: membership.chat, newOwnerId: null };
+      const heir = await tx.chatMember.findFirst({
+        where: { chatId },
+        // ADMIN sorts before MEMBER in the enum's declared order (OWNER, ADMIN, MEMBER).
+        orderBy: [{ role: 'asc' }, { joinedAt: 'asc' }, { userId: 'asc' }],
+        select: { userId: true },
+      });
+      if (heir) await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: heir.userId } }, data: { role: 'OWNER' } });
+      return { chat: membership.chat, newOwnerId: heir?.userId ?? null };
+    });
+  }
+
+  private async memberOrThrow(tx: Prisma.TransactionClient, chatId: string, userId: string): Promise<ChatMember> {
+    const member = await tx.chatMember.findUnique({ where: { chatId_userId: { chatId, userId } }, select: chatMemberColumns });
+    if (!member) throw new NotFoundError('Member');
+    return member;
+  }
+}
+

@@ -1,0 +1,25 @@
+import DataLoader from 'dataloader';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { type Chat, chatColumns, type ChatMember, chatMemberColumns } from './chat.type';
+
+export function chatLoader(prisma: PrismaClient): DataLoader<string, Chat | null> {
+  return new DataLoader(async (ids) => {
+    const rows = await prisma.chat.findMany({ where: { id: { in: [...ids] } }, select: chatColumns });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** The current members of each chat, longest-standing first. */
+export function chatMembersLoader(prisma: PrismaClient): DataLoader<string, ChatMember[]> {
+  return new DataLoader(async (chatIds) => {
+    const rows = await prisma.chatMember.findMany({
+      where: { chatId: { in: [...chatIds] } },
+      select: chatMemberColumns,
+      orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+    });
+    const byChat = new Map<string, ChatMember[]>(chatIds.map((id) => [id, []]));
+    for (const row of rows) byChat.get(row.chatId)?.push(row);
+    return chatIds.map((id) => byChat.get(id) ?? []);
+  });
+}

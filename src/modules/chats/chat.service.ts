@@ -1,0 +1,137 @@
+import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/errors';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { isUniqueViolation } from '../../db/errors';
+import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
+import { blockersOf, hasBlocked } from '../friendships/friendship.access';
+import { assertChatMember } from './chat.access';
+import type { CreateGroupChatInput } from './chat.inputs';
+import { type Chat, CHAT_NAME_MAX, chatColumns, MAX_CHAT_MEMBERS } from './chat.type';
+
+/** A chat list cursor: the list's snapshot time, the chat's activity as of then, and its id (all ms / text). */
+type ChatCursor = [snapshot: number, activity: number, id: string];
+const isChatCursor = (keys: unknown[]): keys is ChatCursor =>
+  keys.length === 3 && Number.isSafeInteger(keys[0]) && Number.isSafeInteger(keys[1]) && typeof keys[2] === 'string';
+
+interface ChatListRow extends Chat {
+  activity: Date;
+}
+
+/** A chat name as stored: trimmed, 1-64 characters. */
+export function chatName(name: string, field = 'name'): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > CHAT_NAME_MAX) {
+    throw new BadInputError(field, `${field} must be 1-${CHAT_NAME_MAX} characters.`);
+  }
+  return trimmed;
+}
+
+export class ChatService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The chat if the viewer is in it; null otherwise (never a hint that it exists). */
+  async get(viewerId: string, chatId: string): Promise<Chat | null> {
+    const member = await this.prisma.chatMember.findUnique({
+      where: { chatId_userId: { chatId, userId: viewerId } },
+      select: { chat: { select: chatColumns } },
+    });
+    return member?.chat ?? null;
+  }
+
+  /** The one private chat of the pair, created on first use; the database keeps it unique. */
+  async openPrivate(viewerId: string, userId: string): Promise<Chat> {
+    if (userId === viewerId) throw new BadInputError('userId', 'A private chat needs another user.');
+    const other = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+    if (!other) throw new NotFoundError('User');
+    if (await hasBlocked(this.prisma, userId, viewerId)) {
+      throw new ForbiddenError('This user has blocked you; you cannot open a chat with them.');
+    }
+    const privatePairKey = [viewerId, userId].sort().join(':');
+    const existing = await this.prisma.chat.findUnique({ where: { privatePairKey }, select: chatColumns });
+    if (existing) return existing;
+    try {
+      return await this.prisma.chat.create({
+        data: {
+          kind: 'PRIVATE',
+          privatePairKey,
+          members: { create: [{ userId: viewerId }, { userId }] },
+        },
+        select: chatColumns,
+      });
+    } catch (error) {
+      // The other side (or another tab) created it a moment ago.
+      if (!isUniqueViolation(error)) throw error;
+      return this.prisma.chat.findUniqueOrThrow({ where: { privatePairKey }, select: chatColumns });
+    }
+  }
+
+  async createGroup(viewerId: string, input: CreateGroupChatInput): Promise<Chat> {
+    const name = chatName(input.name);
+    const memberIds = [...new Set(input.memberIds)].filter((id) => id !== viewerId);
+    if (memberIds.length + 1 > MAX_CHAT_MEMBERS) {
+      throw new BadInputError('memberIds', `A chat has at most ${MAX_CHAT_MEMBERS} members.`);
+    }
+    await assertAddable(this.prisma, viewerId, memberIds);
+    return this.prisma.chat.create({
+      data: {
+        kind: 'GROUP',
+        name,
+        members: {
+          create: [{ userId: viewerId, role: 'OWNER' }, ...memberIds.map((userId) => ({ userId, role: 'MEMBER' as const }))],
+        },
+      },
+      select: chatColumns,
+    });
+  }
+
+  async rename(viewerId: string, chatId: string, newName: string): Promise<Chat> {
+    const { chat, member } = await assertChatMember(this.prisma, chatId, viewerId);
+    if (chat.kind === 'PRIVATE') throw new BadInputError('chatId', 'Private chats have no name to change.');
+    if (member.role === 'MEMBER') throw new ForbiddenError('Only the owner and admins can rename the chat.');
+    return this.prisma.chat.update({ where: { id: chatId }, data: { name: chatName(newName) }, select: chatColumns });
+  }
+
+  /**
+   * The viewer's chats, most recent activity first. The first page fixes a snapshot time; later
+   * pages order every chat by its activity as of that time, so chats whose new messages move them
+   * to the top meanwhile are neither skipped nor repeated (clients learn of new activity live).
+   */
+  async list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<Connection<Chat>> {
+    const size = pageSize(args.first, 'first', 20);
+    const cursor = args.after ? decodeCursor<ChatCursor>(args.after, 'after', isChatCursor) : undefined;
+    const snapshot = new Date(cursor ? cursor[0] : Date.now());
+    // Timestamps are stored as UTC without a zone: compare with zone-less parameters.
+    const asOf = Prisma.sql`${snapshot.toISOString()}::timestamp`;
+    const after = cursor
+      ? Prisma.sql`AND (a."activity", c."id") < (${new Date(cursor[1]).toISOString()}::timestamp, ${cursor[2]})`
+      : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<ChatListRow[]>`
+      SELECT c."id", c."kind"::text AS "kind", c."name", c."createdAt", c."lastActivityAt", c."lastSeq", a."activity"
+      FROM "ChatMember" m
+      JOIN "Chat" c ON c."id" = m."chatId"
+      CROSS JOIN LATERAL (
+        SELECT CASE WHEN c."lastActivityAt" <= ${asOf} THEN c."lastActivityAt" ELSE COALESCE(
+          (SELECT msg."createdAt" FROM "Message" msg
+            WHERE msg."chatId" = c."id" AND msg."createdAt" <= ${asOf} ORDER BY msg."seq" DESC LIMIT 1),
+          c."createdAt") END AS "activity"
+      ) a
+      WHERE m."userId" = ${viewerId} AND m."joinedAt" <= ${asOf} AND c."createdAt" <= ${asOf} ${after}
+      ORDER BY a."activity" DESC, c."id" DESC
+      LIMIT ${size + 1}`;
+    const page = rows.slice(0, size);
+    const activityOf = new Map(page.map((row) => [row.id, row.activity.getTime()]));
+    return toConnection(
+      page.map(({ activity: _activity, ...chat }) => chat),
+      (chat) => encodeCursor([snapshot.getTime(), activityOf.get(chat.id)!, chat.id]),
+      { hasNextPage: rows.length > size, hasPreviousPage: cursor !== undefined },
+    );
+  }
+}
+
+/** Everyone to be added exists and has not blocked the one adding them. */
+export async function assertAddable(db: PrismaClient | Parameters<typeof blockersOf>[0], actorId: string, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const found = await db.user.count({ where: { id: { in: userIds } } });
+  if (found !== userIds.length) throw new NotFoundError('User');
+  const blockers = await blockersOf(db, actorId, userIds);
+  if (blockers.size > 0) throw new ForbiddenError('Some of these users have blocked you; they cannot be added by you.');
+}

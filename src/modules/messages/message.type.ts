@@ -1,0 +1,109 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { Attachment as AttachmentRow, Message as MessageRow } from '../../generated/prisma/client';
+import { Node } from '../../server/node';
+import { ConnectionType } from '../../server/relay';
+
+export enum MessageStatus {
+  SENT = 'SENT',
+  DELIVERED = 'DELIVERED',
+  READ = 'READ',
+}
+
+registerEnumType(MessageStatus, {
+  name: 'MessageStatus',
+  valuesConfig: {
+    SENT: { description: 'Stored; not yet delivered to every other member.' },
+    DELIVERED: { description: 'Delivered to every other member.' },
+    READ: { description: 'Read by every other member.' },
+  },
+});
+
+@ObjectType()
+export class Attachment {
+  @Field(() => String)
+  url!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  mimeType!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  sizeBytes!: number | null;
+}
+
+@ObjectType({ implements: Node })
+export class Message implements Node {
+  @Field(() => ID)
+  id!: string;
+
+  /** Resolved into `chat` and `author` by the resolver. */
+  chatId!: string;
+
+  authorId!: string;
+
+  @Field(() => Int)
+  seq!: number;
+
+  @Field(() => String, { nullable: true, description: 'Null once deleted.' })
+  body!: string | null;
+
+  @Field(() => [Attachment])
+  attachments!: Attachment[];
+
+  @Field(() => String, { nullable: true, description: 'The id the sending client chose; resending the same clientId returns this message.' })
+  clientId!: string | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  editedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  deletedAt!: Date | null;
+}
+
+@ObjectType()
+export class MessageConnection extends ConnectionType(Message) {}
+
+@ObjectType()
+export class ReadReceipt {
+  /** Resolved into `chat` and `user` by the resolver. */
+  chatId!: string;
+
+  userId!: string;
+
+  @Field(() => Int)
+  lastReadSeq!: number;
+
+  @Field(() => Int)
+  lastDeliveredSeq!: number;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+/** What a Message is read with: its columns and its attachments, in order. */
+export const messageSelect = {
+  id: true,
+  chatId: true,
+  authorId: true,
+  seq: true,
+  body: true,
+  clientId: true,
+  createdAt: true,
+  editedAt: true,
+  deletedAt: true,
+  attachments: { select: { url: true, name: true, mimeType: true, sizeBytes: true }, orderBy: { position: 'asc' } },
+} as const;
+
+export type MessageRecord = Pick<MessageRow, 'id' | 'chatId' | 'authorId' | 'seq' | 'body' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt'> & {
+  attachments: Pick<AttachmentRow, 'url' | 'name' | 'mimeType' | 'sizeBytes'>[];
+};
+
+/** The one mapping from a stored message to the API's Message. */
+export function toMessage(row: MessageRecord): Message {
+  return { ...row };
+}

@@ -1,0 +1,15 @@
+import DataLoader from 'dataloader';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { toUser, type User, userColumns } from './user.type';
+
+/** Users by id, as the viewer sees them (email only on their own). */
+export function userLoader(prisma: PrismaClient, viewerId: () => Promise<string | null>): DataLoader<string, User | null> {
+  return new DataLoader(async (ids) => {
+    const [rows, viewer] = await Promise.all([
+      prisma.user.findMany({ where: { id: { in: [...ids] } }, select: userColumns }),
+      viewerId(),
+    ]);
+    const byId = new Map(rows.map((row) => [row.id, toUser(row, viewer)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}

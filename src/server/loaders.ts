@@ -1,0 +1,18 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import { chatLoader, chatMembersLoader } from '../modules/chats/chat.loaders';
+import { friendshipWithLoader } from '../modules/friendships/friendship.loaders';
+import { messageBySeqLoader } from '../modules/messages/message.loaders';
+import { userLoader } from '../modules/users/user.loaders';
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Fresh per operation: nothing cached here outlives it, so no user's data reaches another's request. */
+export function createLoaders(prisma: PrismaClient, viewerId: () => Promise<string | null>) {
+  return {
+    user: userLoader(prisma, viewerId),
+    chat: chatLoader(prisma),
+    chatMembers: chatMembersLoader(prisma),
+    messageBySeq: messageBySeqLoader(prisma),
+    friendshipWith: friendshipWithLoader(prisma, viewerId),
+  };
+}
