@@ -62,7 +62,6 @@ export class FriendshipService {
       return await this.decideRequest(viewerId, userId);
     } catch (error) {
       // A crossing request (or another change to the pair) committed first: decide again on what is there now.
-      console.log('RETRY', isUniqueViolation(error), (error as Error).constructor.name);
       if (!isUniqueViolation(error) && !(error instanceof RequestGoneError)) throw error;
       return this.decideRequest(viewerId, userId);
     }
