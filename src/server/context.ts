@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Authenticator, Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { Realtime } from '../realtime/realtime';
+import type { SocketState } from '../realtime/sockets';
 import { createLoaders, type Loaders } from './loaders';
 
 /** Created per operation (per HTTP request, per socket message); nothing in it outlives the operation. */
@@ -11,24 +13,46 @@ export interface Context {
   /** The signed-in viewer: the token and its session are checked on first use, then remembered. */
   viewer(): Promise<Viewer | null>;
   loaders: Loaders;
+  /**
+   * A subscription's context lives as long as the subscription: before each event its loaders are
+   * replaced, so no event is resolved with data cached for an earlier one.
+   */
+  refreshLoaders(): void;
+  realtime: Realtime;
+  /** The socket an operation came over; absent on HTTP. */
+  socket?: SocketState;
 }
 
 export interface ContextDependencies {
   authenticator: Authenticator;
   prisma: PrismaClient;
+  realtime: Realtime;
 }
 
 export function createContext(
   dependencies: ContextDependencies,
-  request: { requestId: string; log: FastifyBaseLogger; authorization: string | undefined; userAgent: string | undefined },
+  request: {
+    requestId: string;
+    log: FastifyBaseLogger;
+    authorization: string | undefined;
+    userAgent: string | undefined;
+    socket?: SocketState;
+  },
 ): Context {
   let viewer: Promise<Viewer | null> | undefined;
   const getViewer = () => (viewer ??= dependencies.authenticator.authenticate(request.authorization));
-  return {
+  const viewerId = async () => (await getViewer().catch(() => null))?.userId ?? null;
+  const context: Context = {
     requestId: request.requestId,
     log: request.log,
     userAgent: request.userAgent,
     viewer: getViewer,
-    loaders: createLoaders(dependencies.prisma, async () => (await getViewer().catch(() => null))?.userId ?? null),
+    loaders: createLoaders(dependencies, viewerId),
+    refreshLoaders: () => {
+      context.loaders = createLoaders(dependencies, viewerId);
+    },
+    realtime: dependencies.realtime,
+    socket: request.socket,
   };
+  return context;
 }

@@ -2,13 +2,15 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { chatLoader, chatMembersLoader } from '../modules/chats/chat.loaders';
 import { friendshipWithLoader } from '../modules/friendships/friendship.loaders';
 import { messageBySeqLoader } from '../modules/messages/message.loaders';
-import { userLoader } from '../modules/users/user.loaders';
+import { onlineLoader, userLoader } from '../modules/users/user.loaders';
+import type { Realtime } from '../realtime/realtime';
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
 /** Fresh per operation: nothing cached here outlives it, so no user's data reaches another's request. */
-export function createLoaders(prisma: PrismaClient, viewerId: () => Promise<string | null>) {
+export function createLoaders({ prisma, realtime }: { prisma: PrismaClient; realtime: Realtime }, viewerId: () => Promise<string | null>) {
   return {
+    online: onlineLoader(realtime.presence),
     user: userLoader(prisma, viewerId),
     chat: chatLoader(prisma),
     chatMembers: chatMembersLoader(prisma),

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
+import { createRealtime } from '../realtime/realtime';
 import { createHttpServer } from './http';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema';
@@ -28,11 +29,13 @@ export async function startParley(
     overrides.database ?? { databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') },
     logger,
   );
-  const services = createServices(database.prisma, config);
+  const realtime = createRealtime(config.redisUrl, database.prisma, logger);
+  const services = createServices(database.prisma, config, realtime);
+  const context = { authenticator: services.authenticator, prisma: database.prisma, realtime };
   const schema = await buildParleySchema(services);
   const http = await createHttpServer({
     schema,
-    context: { authenticator: services.authenticator, prisma: database.prisma },
+    context,
     database,
     logger,
     production: config.nodeEnv === 'production',
@@ -40,7 +43,7 @@ export async function startParley(
   const websocket = attachWebSocket({
     server: http.fastify.server,
     schema,
-    context: { authenticator: services.authenticator, prisma: database.prisma },
+    context,
     logger,
   });
   await http.fastify.listen({ port: config.port, host: config.host });
@@ -56,6 +59,7 @@ export async function startParley(
     close: async () => {
       await websocket.close();
       await http.apollo.stop();
+      await realtime.close();
       await database.close();
     },
   };

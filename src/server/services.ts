@@ -7,11 +7,13 @@ import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
 import { ChatMemberService } from '../modules/chats/chat-members.service';
 import { ChatService } from '../modules/chats/chat.service';
+import { TypingService } from '../modules/chats/typing.service';
 import { FriendshipService } from '../modules/friendships/friendship.service';
 import { MessageHistoryService } from '../modules/messages/message-history.service';
 import { MessageService } from '../modules/messages/message.service';
 import { ReceiptService } from '../modules/messages/receipt.service';
 import { UserService } from '../modules/users/user.service';
+import type { Realtime } from '../realtime/realtime';
 
 /** Every service, built once per server and handed to resolvers through their constructors. */
 export interface Services {
@@ -25,21 +27,26 @@ export interface Services {
   messages: MessageService;
   history: MessageHistoryService;
   receipts: ReceiptService;
+  typing: TypingService;
+  realtime: Realtime;
 }
 
-export function createServices(prisma: PrismaClient, config: Config): Services {
+export function createServices(prisma: PrismaClient, config: Config, realtime: Realtime): Services {
+  const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
-  const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds);
+  const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events);
   return {
     authenticator: new Authenticator(prisma, accessTokens),
     auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions),
     sessions,
     users: new UserService(prisma),
-    friendships: new FriendshipService(prisma),
-    chats: new ChatService(prisma),
-    chatMembers: new ChatMemberService(prisma),
-    messages: new MessageService(prisma),
+    friendships: new FriendshipService(prisma, events),
+    chats: new ChatService(prisma, events),
+    chatMembers: new ChatMemberService(prisma, events),
+    messages: new MessageService(prisma, events),
     history: new MessageHistoryService(prisma),
-    receipts: new ReceiptService(prisma),
+    receipts: new ReceiptService(prisma, events),
+    typing: new TypingService(prisma, events),
+    realtime,
   };
 }

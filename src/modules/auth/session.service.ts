@@ -2,6 +2,7 @@ import type { Viewer } from '../../auth/authenticator';
 import { type AccessTokens, hashRefreshToken, newRefreshToken } from '../../auth/tokens';
 import { UnauthenticatedError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { EventPublisher, SessionRevocation } from '../../realtime/topics';
 import { toUser, userColumns } from '../users/user.type';
 import type { AuthPayload, Session } from './auth.type';
 
@@ -13,6 +14,7 @@ export class SessionService {
     private readonly prisma: PrismaClient,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTtlSeconds: number,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Starts a session for a user who just proved who they are. */
@@ -37,7 +39,7 @@ export class SessionService {
     const now = new Date();
     const found = await this.prisma.refreshToken.findUnique({
       where: { tokenHash },
-      select: { sessionId: true, session: { select: { revokedAt: true, expiresAt: true } } },
+      select: { sessionId: true, session: { select: { userId: true, revokedAt: true, expiresAt: true } } },
     });
     if (!found) throw new UnauthenticatedError('Invalid refresh token.');
     if (found.session.revokedAt || found.session.expiresAt <= now) {
@@ -57,7 +59,7 @@ export class SessionService {
       });
     });
     if (!rotated) {
-      await this.revoke({ id: found.sessionId });
+      await this.revoke({ userId: found.session.userId, sessionIds: [found.sessionId] });
       throw new UnauthenticatedError('This refresh token was already used; the session has been ended. Sign in again.');
     }
     return this.payload(found.sessionId, rotated.user, next.token, expiresAt);
@@ -70,7 +72,7 @@ export class SessionService {
       select: { session: { select: { id: true, userId: true, revokedAt: true } } },
     });
     if (!found || found.session.userId !== viewer.userId || found.session.revokedAt) return false;
-    await this.revoke({ id: found.session.id });
+    await this.revoke({ userId: viewer.userId, sessionIds: [found.session.id] });
     return true;
   }
 
@@ -80,7 +82,7 @@ export class SessionService {
   }
 
   async revokeOthers(viewer: Viewer): Promise<void> {
-    await this.revoke({ userId: viewer.userId, id: { not: viewer.sessionId } });
+    await this.revoke({ userId: viewer.userId, exceptSessionId: viewer.sessionId });
   }
 
   async list(viewer: Viewer): Promise<Session[]> {
@@ -92,8 +94,12 @@ export class SessionService {
     return sessions.map((session) => ({ ...session, current: session.id === viewer.sessionId }));
   }
 
-  private async revoke(where: { id?: string | { not: string }; userId?: string }): Promise<void> {
-    await this.prisma.session.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date() } });
+  /** Ends sessions in the database, then closes their open sockets on every instance. */
+  private async revoke(revocation: SessionRevocation): Promise<void> {
+    const { userId, sessionIds, exceptSessionId } = revocation;
+    const id = sessionIds ? { in: sessionIds } : exceptSessionId ? { not: exceptSessionId } : undefined;
+    await this.prisma.session.updateMany({ where: { userId, id, revokedAt: null }, data: { revokedAt: new Date() } });
+    this.events.publish('session.revoked', revocation);
   }
 
   private refreshExpiry(): Date {

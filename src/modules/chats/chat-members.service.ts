@@ -1,6 +1,7 @@
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { assertChatMember, type Membership } from './chat.access';
+import type { ChatUpdateEvent, EventPublisher } from '../../realtime/topics';
+import { assertChatMember, chatUpdateEvent, type Membership } from './chat.access';
 import { assertAddable } from './chat.service';
 import { type Chat, type ChatMember, chatMemberColumns, type ChatRole, MAX_CHAT_MEMBERS } from './chat.type';
 
@@ -19,11 +20,22 @@ function mayRemove(actor: ChatRole, target: ChatRole): boolean {
 }
 
 export class ChatMemberService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventPublisher,
+  ) {}
+
+  /** Runs a membership change; its events are published once the transaction has committed. */
+  private async change<T>(work: (tx: Prisma.TransactionClient, events: ChatUpdateEvent[]) => Promise<T>): Promise<T> {
+    const events: ChatUpdateEvent[] = [];
+    const result = await this.prisma.$transaction((tx) => work(tx, events));
+    for (const event of events) this.events.publish('chat.updated', event);
+    return result;
+  }
 
   /** Adds users as MEMBERs (those already in are left as they are); the chat holds at most 1000. */
   async add(viewerId: string, chatId: string, userIds: string[]): Promise<{ chat: Chat; added: string[] }> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.change(async (tx, events) => {
       await lockChat(tx, chatId);
       const membership = await assertChatMember(tx, chatId, viewerId);
       assertGroup(membership);
@@ -40,12 +52,13 @@ export class ChatMemberService {
       await tx.chatMember.createMany({
         data: added.map((userId) => ({ chatId, userId, role: 'MEMBER' as const, lastReadSeq: lastSeq, lastDeliveredSeq: lastSeq })),
       });
+      if (added.length > 0) events.push(await chatUpdateEvent(tx, { kind: 'MEMBERS_ADDED', chatId, actorId: viewerId, userIds: added }));
       return { chat: membership.chat, added };
     });
   }
 
   async remove(viewerId: string, chatId: string, userId: string): Promise<Chat> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.change(async (tx, events) => {
       await lockChat(tx, chatId);
       const membership = await assertChatMember(tx, chatId, viewerId);
       assertGroup(membership);
@@ -55,13 +68,14 @@ export class ChatMemberService {
         throw new ForbiddenError(`A chat ${membership.member.role.toLowerCase()} cannot remove a ${target.role.toLowerCase()}.`);
       }
       await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId } } });
+      events.push(await chatUpdateEvent(tx, { kind: 'MEMBER_REMOVED', chatId, actorId: viewerId, userIds: [userId] }));
       return membership.chat;
     });
   }
 
   /** Only the owner changes roles; making someone OWNER hands ownership over (the old owner becomes ADMIN). */
   async setRole(viewerId: string, chatId: string, userId: string, role: ChatRole): Promise<ChatMember> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.change(async (tx, events) => {
       await lockChat(tx, chatId);
       const membership = await assertChatMember(tx, chatId, viewerId);
       assertGroup(membership);
@@ -71,7 +85,10 @@ export class ChatMemberService {
       if (role === 'OWNER') {
         await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: viewerId } }, data: { role: 'ADMIN' } });
       }
-      return tx.chatMember.update({ where: { chatId_userId: { chatId, userId } }, data: { role }, select: chatMemberColumns });
+      const changed = await tx.chatMember.update({ where: { chatId_userId: { chatId, userId } }, data: { role }, select: chatMemberColumns });
+      const concerned = role === 'OWNER' ? [userId, viewerId] : [userId];
+      events.push(await chatUpdateEvent(tx, { kind: 'ROLE_CHANGED', chatId, actorId: viewerId, userIds: concerned }));
+      return changed;
     });
   }
 
@@ -80,11 +97,12 @@ export class ChatMemberService {
    * longest-standing member. The last one out deletes nothing: the history stays.
    */
   async leave(viewerId: string, chatId: string): Promise<{ chat: Chat; newOwnerId: string | null }> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.change(async (tx, events) => {
       await lockChat(tx, chatId);
       const membership = await assertChatMember(tx, chatId, viewerId);
       assertGroup(membership);
       await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId: viewerId } } });
+      events.push(await chatUpdateEvent(tx, { kind: 'MEMBER_LEFT', chatId, actorId: viewerId, userIds: [viewerId] }));
       if (membership.member.role !== 'OWNER') return { chat: membership.chat, newOwnerId: null };
       const heir = await tx.chatMember.findFirst({
         where: { chatId },
@@ -92,7 +110,10 @@ export class ChatMemberService {
         orderBy: [{ role: 'asc' }, { joinedAt: 'asc' }, { userId: 'asc' }],
         select: { userId: true },
       });
-      if (heir) await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: heir.userId } }, data: { role: 'OWNER' } });
+      if (heir) {
+        await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: heir.userId } }, data: { role: 'OWNER' } });
+        events.push(await chatUpdateEvent(tx, { kind: 'ROLE_CHANGED', chatId, actorId: viewerId, userIds: [heir.userId] }));
+      }
       return { chat: membership.chat, newOwnerId: heir?.userId ?? null };
     });
   }

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../errors/errors';
 import type { Prisma } from '../../generated/prisma/client';
+import type { ChatEventKind, ChatUpdateEvent } from '../../realtime/topics';
 import { type Chat, chatColumns, type ChatMember, chatMemberColumns } from './chat.type';
 
 export interface Membership {
@@ -24,4 +25,13 @@ export async function assertChatMember(
   if (!member) throw new NotFoundError(what);
   const { chat, ...membership } = member;
   return { chat, member: membership };
+}
+
+/** A membership event as published: who it concerns and who is in the chat afterwards (read in the same transaction). */
+export async function chatUpdateEvent(
+  db: Prisma.TransactionClient,
+  event: { kind: ChatEventKind; chatId: string; actorId: string; userIds: string[] },
+): Promise<ChatUpdateEvent> {
+  const members = await db.chatMember.findMany({ where: { chatId: event.chatId }, select: { userId: true } });
+  return { ...event, at: new Date(), memberIds: members.map((member) => member.userId) };
 }

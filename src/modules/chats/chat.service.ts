@@ -3,7 +3,8 @@ import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
 import { blockersOf, hasBlocked } from '../friendships/friendship.access';
-import { assertChatMember } from './chat.access';
+import type { EventPublisher } from '../../realtime/topics';
+import { assertChatMember, chatUpdateEvent } from './chat.access';
 import type { CreateGroupChatInput } from './chat.inputs';
 import { type Chat, CHAT_NAME_MAX, chatColumns, MAX_CHAT_MEMBERS } from './chat.type';
 
@@ -26,7 +27,10 @@ export function chatName(name: string, field = 'name'): string {
 }
 
 export class ChatService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventPublisher,
+  ) {}
 
   /** The chat if the viewer is in it; null otherwise (never a hint that it exists). */
   async get(viewerId: string, chatId: string): Promise<Chat | null> {
@@ -49,7 +53,7 @@ export class ChatService {
     const existing = await this.prisma.chat.findUnique({ where: { privatePairKey }, select: chatColumns });
     if (existing) return existing;
     try {
-      return await this.prisma.chat.create({
+      const chat = await this.prisma.chat.create({
         data: {
           kind: 'PRIVATE',
           privatePairKey,
@@ -57,6 +61,15 @@ export class ChatService {
         },
         select: chatColumns,
       });
+      this.events.publish('chat.updated', {
+        kind: 'CREATED',
+        chatId: chat.id,
+        actorId: viewerId,
+        userIds: [viewerId, userId],
+        memberIds: [viewerId, userId],
+        at: new Date(),
+      });
+      return chat;
     } catch (error) {
       // The other side (or another tab) created it a moment ago.
       if (!isUniqueViolation(error)) throw error;
@@ -71,7 +84,7 @@ export class ChatService {
       throw new BadInputError('memberIds', `A chat has at most ${MAX_CHAT_MEMBERS} members.`);
     }
     await assertAddable(this.prisma, viewerId, memberIds);
-    return this.prisma.chat.create({
+    const chat = await this.prisma.chat.create({
       data: {
         kind: 'GROUP',
         name,
@@ -81,13 +94,18 @@ export class ChatService {
       },
       select: chatColumns,
     });
+    const everyone = [viewerId, ...memberIds];
+    this.events.publish('chat.updated', { kind: 'CREATED', chatId: chat.id, actorId: viewerId, userIds: everyone, memberIds: everyone, at: new Date() });
+    return chat;
   }
 
   async rename(viewerId: string, chatId: string, newName: string): Promise<Chat> {
     const { chat, member } = await assertChatMember(this.prisma, chatId, viewerId);
     if (chat.kind === 'PRIVATE') throw new BadInputError('chatId', 'Private chats have no name to change.');
     if (member.role === 'MEMBER') throw new ForbiddenError('Only the owner and admins can rename the chat.');
-    return this.prisma.chat.update({ where: { id: chatId }, data: { name: chatName(newName) }, select: chatColumns });
+    const renamed = await this.prisma.chat.update({ where: { id: chatId }, data: { name: chatName(newName) }, select: chatColumns });
+    this.events.publish('chat.updated', await chatUpdateEvent(this.prisma, { kind: 'RENAMED', chatId, actorId: viewerId, userIds: [] }));
+    return renamed;
   }
 
   /**

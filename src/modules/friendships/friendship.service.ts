@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../../db/errors';
 import { BadInputError, ConflictError, NotFoundError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
+import type { EventPublisher } from '../../realtime/topics';
 import { type Friendship, friendshipColumns, type FriendshipStatus } from './friendship.type';
 
 interface Side {
@@ -52,7 +53,10 @@ const isListCursor = (keys: unknown[]): keys is [string, string] =>
 
 /** Friend requests, friendships and blocks. A request or a friendship is two rows, one per side; a block is the blocker's row. */
 export class FriendshipService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventPublisher,
+  ) {}
 
   /** Sends a request, or accepts the one `userId` already sent the viewer. */
   async sendRequest(viewerId: string, userId: string): Promise<Friendship> {
@@ -159,14 +163,17 @@ export class FriendshipService {
   }
 
   /** Makes the request the viewer received from `userId` a friendship and returns the viewer's row. */
-  private acceptRequest(viewerId: string, userId: string): Promise<Friendship> {
-    return this.prisma.$transaction(async (tx) => {
+  private async acceptRequest(viewerId: string, userId: string): Promise<Friendship> {
+    const friendship = await this.prisma.$transaction(async (tx) => {
       await eachPendingRow(viewerId, userId, (where) => tx.friendship.updateMany({ where, data: { status: 'ACCEPTED' } }));
       return tx.friendship.findUniqueOrThrow({
         where: { userId_otherUserId: { userId: viewerId, otherUserId: userId } },
         select: friendshipColumns,
       });
     });
+    // New friends follow each other's presence from now on.
+    this.events.publish('friendship.changed', { userIds: [viewerId, userId] });
+    return friendship;
   }
 
   private blockOnce(viewerId: string, userId: string): Promise<Friendship> {

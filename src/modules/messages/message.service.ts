@@ -5,7 +5,8 @@ import { assertChatMember, type Membership } from '../chats/chat.access';
 import { hasBlocked } from '../friendships/friendship.access';
 import { BODY_MAX, type SendMessageInput } from './message.inputs';
 import { type Message, messageSelect, toMessage } from './message.type';
-import { movePointers } from './receipt.service';
+import { movePointers, type PointerMove } from './receipt.service';
+import type { EventPublisher } from '../../realtime/topics';
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
 
@@ -18,7 +19,10 @@ function messageBody(body: string | null | undefined, hasAttachments: boolean): 
 }
 
 export class MessageService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventPublisher,
+  ) {}
 
   /**
    * Stores a message with the chat's next seq, in the transaction that takes it, so seqs run
@@ -30,8 +34,9 @@ export class MessageService {
     const clientId = input.clientId ?? null;
     const earlier = clientId && (await this.byClientId(viewerId, clientId, input.chatId));
     if (earlier) return earlier;
+    let stored: { message: Message; receipt: PointerMove | null };
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      stored = await this.prisma.$transaction(async (tx) => {
         const taken = await tx.$queryRaw<{ lastSeq: number; lastActivityAt: Date }[]>`
           UPDATE "Chat" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = GREATEST(clock_timestamp(), "lastActivityAt")
           WHERE "id" = ${input.chatId} RETURNING "lastSeq", "lastActivityAt"`;
@@ -52,15 +57,18 @@ export class MessageService {
           select: messageSelect,
         });
         // Writing implies having read everything up to one's own message.
-        await movePointers(tx, input.chatId, viewerId, { upToSeq: seq, read: true });
-        return toMessage(message);
+        const receipt = await movePointers(tx, input.chatId, viewerId, { upToSeq: seq, read: true });
+        return { message: toMessage(message), receipt };
       });
     } catch (error) {
       // The same clientId raced in from another request, which stored it first.
-      const stored = clientId && isUniqueViolation(error) && (await this.byClientId(viewerId, clientId, input.chatId));
-      if (stored) return stored;
+      const winner = clientId && isUniqueViolation(error) && (await this.byClientId(viewerId, clientId, input.chatId));
+      if (winner) return winner;
       throw error;
     }
+    this.events.publish('message.added', { chatId: input.chatId, message: stored.message });
+    if (stored.receipt?.moved) this.events.publish('receipt.updated', { chatId: input.chatId, receipt: stored.receipt.receipt });
+    return stored.message;
   }
 
   /** Authors only, within 48 hours of sending. */
@@ -74,7 +82,7 @@ export class MessageService {
     const text = messageBody(body, message.attachments.length > 0);
     const edited = await this.prisma.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { body: text, editedAt: new Date() } });
     if (edited.count === 0) throw new BadInputError('messageId', 'A deleted message cannot be edited.');
-    return toMessage(await this.prisma.message.findUniqueOrThrow({ where: { id: messageId }, select: messageSelect }));
+    return this.updated(toMessage(await this.prisma.message.findUniqueOrThrow({ where: { id: messageId }, select: messageSelect })));
   }
 
   /** Authors, and the owner and admins of a group. The message keeps its seq; body and attachments go. */
@@ -87,7 +95,12 @@ export class MessageService {
       await tx.attachment.deleteMany({ where: { messageId } });
       return tx.message.update({ where: { id: messageId }, data: { body: null, deletedAt: new Date() }, select: messageSelect });
     });
-    return toMessage(deleted);
+    return this.updated(toMessage(deleted));
+  }
+
+  private updated(message: Message): Message {
+    this.events.publish('message.updated', { chatId: message.chatId, message });
+    return message;
   }
 
   /** A message of a chat the viewer is in; NOT_FOUND otherwise, exactly as for an unknown id. */

@@ -1,5 +1,6 @@
 import { BadInputError, NotFoundError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { EventPublisher } from '../../realtime/topics';
 import type { ReadReceipt } from './message.type';
 
 export interface PointerMove {
@@ -43,7 +44,10 @@ export async function movePointers(
 
 /** Read receipts: members telling how far they have read, or received. */
 export class ReceiptService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly events: EventPublisher,
+  ) {}
 
   markRead(viewerId: string, chatId: string, upToSeq: number | null | undefined): Promise<PointerMove> {
     return this.move(viewerId, chatId, { upToSeq: upToSeq ?? null, read: true });
@@ -57,6 +61,7 @@ export class ReceiptService {
     if (move.upToSeq !== null && move.upToSeq < 0) throw new BadInputError('upToSeq', 'upToSeq must be 0 or more.');
     const result = await movePointers(this.prisma, chatId, viewerId, move);
     if (!result) throw new NotFoundError('Chat');
+    if (result.moved) this.events.publish('receipt.updated', { chatId, receipt: result.receipt });
     return result;
   }
 }

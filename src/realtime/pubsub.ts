@@ -1,0 +1,101 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { EventPublisher, Topic, Topics } from './topics';
+
+export type ParleyPubSub = PubSub<{ [TTopic in Topic]: Topics[TTopic] }>;
+
+export interface EventBus extends EventPublisher {
+  pubsub: ParleyPubSub;
+  /**
+   * Calls `handler` synchronously for every event of the topic, in arrival order: internal state
+   * (who may see what) is updated before any later event reaches a subscription.
+   */
+  listen<TTopic extends Topic>(topic: TTopic, handler: (payload: Topics[TTopic][0]) => void): () => void;
+  /** Calls `listener` whenever events may have been lost (Redis came back after an outage). */
+  onResync(listener: () => void): () => void;
+  /** The Redis connection for other shared state (presence), when there is one. */
+  redis: Redis | undefined;
+  close(): Promise<void>;
+}
+
+type PubSubEventTarget = Parameters<typeof createPubSub>[0] extends infer Config
+  ? NonNullable<(Config & object) extends { eventTarget?: infer Target } ? Target : never>
+  : never;
+
+function listenOn(eventTarget: PubSubEventTarget): EventBus['listen'] {
+  return (topic, handler) => {
+    const listener = (event: Event) => handler((event as CustomEvent).detail);
+    eventTarget.addEventListener(topic, listener as never);
+    return () => eventTarget.removeEventListener(topic, listener as never);
+  };
+}
+
+/** JSON that keeps Dates (Redis carries strings): a Date travels as { "$date": iso }. */
+const serializer = {
+  stringify: (message: unknown) =>
+    JSON.stringify(message, function (this: Record<string, unknown>, key, value) {
+      return this[key] instanceof Date ? { $date: (this[key] as Date).toISOString() } : value;
+    }),
+  parse: (text: string) =>
+    JSON.parse(text, (_key, value) =>
+      value && typeof value === 'object' && Object.keys(value).length === 1 && typeof value.$date === 'string' ? new Date(value.$date) : value,
+    ),
+};
+
+/** In-process events without REDIS_URL; through Redis pub/sub with it, so every instance sees every event. */
+export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
+  const resyncListeners = new Set<() => void>();
+  const onResync = (listener: () => void) => {
+    resyncListeners.add(listener);
+    return () => resyncListeners.delete(listener);
+  };
+  if (!redisUrl) {
+    const eventTarget = new EventTarget() as PubSubEventTarget;
+    const pubsub: ParleyPubSub = createPubSub({ eventTarget });
+    return {
+      pubsub,
+      listen: listenOn(eventTarget),
+      publish: (topic, payload) => pubsub.publish(topic, payload as never),
+      onResync,
+      redis: undefined,
+      close: async () => {},
+    };
+  }
+  // Without an offline queue a publish during an outage fails at once instead of piling up:
+  // the database is the truth, and subscribers catch up from it when Redis is back.
+  const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 200, 2_000) };
+  const publishClient = new Redis(redisUrl, options);
+  const subscribeClient = new Redis(redisUrl, { ...options, enableOfflineQueue: true });
+  const redis = new Redis(redisUrl, options);
+  for (const client of [publishClient, subscribeClient, redis]) {
+    client.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection problem'));
+  }
+  let wasDown = false;
+  subscribeClient.on('close', () => (wasDown = true));
+  subscribeClient.on('ready', () => {
+    if (!wasDown) return;
+    wasDown = false;
+    logger.info('redis is back: subscribers catch up from the database');
+    for (const listener of resyncListeners) listener();
+  });
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient, serializer }) as PubSubEventTarget;
+  const pubsub: ParleyPubSub = createPubSub({ eventTarget });
+  return {
+    pubsub,
+    listen: listenOn(eventTarget),
+    publish: (topic, payload) => {
+      try {
+        pubsub.publish(topic, payload as never);
+      } catch (error) {
+        logger.warn({ err: error, topic }, 'event not published');
+      }
+    },
+    onResync,
+    redis,
+    close: async () => {
+      await Promise.all([publishClient, subscribeClient, redis].map((client) => client.quit().catch(() => client.disconnect())));
+    },
+  };
+}

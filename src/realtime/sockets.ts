@@ -1,0 +1,110 @@
+import type { WebSocket } from 'ws';
+import type { Viewer } from '../auth/authenticator';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { EventBus } from './pubsub';
+import type { Presence } from './presence';
+import type { ChatUpdateEvent, FriendshipChange, SessionRevocation } from './topics';
+
+/** Closed with this when the session ends or its token expires: the client signs in again and reconnects. */
+export const CLOSE_SESSION_ENDED = 4403;
+
+/**
+ * What one socket's subscriptions may see, kept in memory so that per-event authorization needs
+ * no query: the chats the user is in now, and the people whose presence they may follow.
+ */
+export class SocketState {
+  readonly chatIds = new Set<string>();
+  readonly contacts = new Set<string>();
+  expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly viewer: Viewer,
+    readonly socket: WebSocket,
+  ) {}
+
+  get userId(): string {
+    return this.viewer.userId;
+  }
+}
+
+/** The open sockets of this instance, kept in step with membership, friendship and session events. */
+export class SocketRegistry {
+  private readonly byUser = new Map<string, Set<SocketState>>();
+  private readonly stop: (() => void)[] = [];
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    bus: EventBus,
+    private readonly presence: Presence,
+  ) {
+    this.stop.push(
+      bus.listen('chat.updated', (event) => this.onChatUpdated(event)),
+      bus.listen('friendship.changed', (event) => this.onFriendshipChanged(event)),
+      bus.listen('session.revoked', (event) => this.onSessionRevoked(event)),
+    );
+  }
+
+  async open(viewer: Viewer, socket: WebSocket): Promise<SocketState> {
+    const state = new SocketState(viewer, socket);
+    await this.loadAccess(state);
+    const users = this.byUser.get(viewer.userId) ?? new Set();
+    users.add(state);
+    this.byUser.set(viewer.userId, users);
+    // A socket lives no longer than its access token: the client reconnects with a fresh one.
+    const remaining = viewer.accessTokenExpiresAt.getTime() - Date.now();
+    state.expiryTimer = setTimeout(() => socket.close(CLOSE_SESSION_ENDED, 'Access token expired'), Math.max(0, remaining));
+    await this.presence.connect(viewer.userId);
+    return state;
+  }
+
+  async close(state: SocketState): Promise<void> {
+    clearTimeout(state.expiryTimer);
+    const users = this.byUser.get(state.userId);
+    if (!users?.delete(state)) return;
+    if (users.size === 0) this.byUser.delete(state.userId);
+    await this.presence.disconnect(state.userId);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const stop of this.stop) stop();
+    await Promise.all([...this.byUser.values()].flatMap((states) => [...states]).map((state) => this.close(state)));
+  }
+
+  private async loadAccess(state: SocketState): Promise<void> {
+    const [memberships, friends] = await Promise.all([
+      this.prisma.chatMember.findMany({ where: { userId: state.userId }, select: { chatId: true } }),
+      this.prisma.friendship.findMany({ where: { userId: state.userId, status: 'ACCEPTED' }, select: { otherUserId: true } }),
+    ]);
+    for (const { chatId } of memberships) state.chatIds.add(chatId);
+    const coMembers = await this.prisma.chatMember.findMany({
+      where: { chatId: { in: [...state.chatIds] }, userId: { not: state.userId } },
+      select: { userId: true },
+      distinct: ['userId'],
+    });
+    for (const { userId } of [...coMembers, ...friends.map((friend) => ({ userId: friend.otherUserId }))]) state.contacts.add(userId);
+  }
+
+  private onChatUpdated(event: ChatUpdateEvent): void {
+    const gone = event.kind === 'MEMBER_REMOVED' || event.kind === 'MEMBER_LEFT' ? new Set(event.userIds) : new Set<string>();
+    for (const userId of new Set([...event.memberIds, ...event.userIds])) {
+      for (const state of this.byUser.get(userId) ?? []) {
+        if (gone.has(userId)) state.chatIds.delete(event.chatId);
+        else state.chatIds.add(event.chatId);
+        if (!gone.has(userId)) for (const other of event.memberIds) if (other !== userId) state.contacts.add(other);
+      }
+    }
+  }
+
+  private onFriendshipChanged({ userIds: [a, b] }: FriendshipChange): void {
+    // Becoming friends widens who may follow whom; the other direction is left to reconnects.
+    for (const [userId, other] of [[a, b], [b, a]] as const) for (const state of this.byUser.get(userId) ?? []) state.contacts.add(other);
+  }
+
+  private onSessionRevoked(event: SessionRevocation): void {
+    for (const state of this.byUser.get(event.userId) ?? []) {
+      const { sessionId } = state.viewer;
+      const ends = event.sessionIds ? event.sessionIds.includes(sessionId) : sessionId !== event.exceptSessionId;
+      if (ends) state.socket.close(CLOSE_SESSION_ENDED, 'Session ended');
+    }
+  }
+}

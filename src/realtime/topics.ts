@@ -1,0 +1,69 @@
+import type { Message, ReadReceipt } from '../modules/messages/message.type';
+
+export type ChatEventKind = 'CREATED' | 'RENAMED' | 'MEMBERS_ADDED' | 'MEMBER_REMOVED' | 'MEMBER_LEFT' | 'ROLE_CHANGED';
+
+export interface MessageEvent {
+  chatId: string;
+  message: Message;
+}
+
+export interface ReceiptEvent {
+  chatId: string;
+  receipt: ReadReceipt;
+}
+
+export interface TypingSignal {
+  chatId: string;
+  userId: string;
+  isTyping: boolean;
+  at: Date;
+}
+
+export interface PresenceSignal {
+  userId: string;
+  isOnline: boolean;
+  lastSeenAt: Date | null;
+}
+
+export interface ChatUpdateEvent {
+  kind: ChatEventKind;
+  chatId: string;
+  /** The members the event concerns (added, removed, left, role changed). */
+  userIds: string[];
+  actorId: string;
+  at: Date;
+  /** Everyone in the chat after the event; with `userIds`, everyone who is told. */
+  memberIds: string[];
+}
+
+/** Sessions whose sockets must close now: logged out, or found using a stolen refresh token. */
+export interface SessionRevocation {
+  userId: string;
+  /** Only these sessions; all of the user's when absent. */
+  sessionIds?: string[];
+  /** All of the user's sessions but this one. */
+  exceptSessionId?: string;
+}
+
+export interface FriendshipChange {
+  userIds: [string, string];
+}
+
+/** Every event that travels between instances, and its payload. Published after the write commits. */
+export interface Topics {
+  'message.added': [MessageEvent];
+  'message.updated': [MessageEvent];
+  'receipt.updated': [ReceiptEvent];
+  typing: [TypingSignal];
+  presence: [PresenceSignal];
+  'chat.updated': [ChatUpdateEvent];
+  'session.revoked': [SessionRevocation];
+  'friendship.changed': [FriendshipChange];
+}
+
+export type Topic = keyof Topics;
+
+/** What services publish through: fire and forget, never failing the write that already committed. */
+export interface EventPublisher {
+  publish<TTopic extends Topic>(topic: TTopic, payload: Topics[TTopic][0]): void;
+}
