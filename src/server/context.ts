@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Authenticator, Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { TypingFeed } from '../modules/chats/typing.feed';
+import type { MessageFeed } from '../modules/messages/message.feed';
 import type { Realtime } from '../realtime/realtime';
 import type { SocketState } from '../realtime/sockets';
 import { createLoaders, type Loaders } from './loaders';
@@ -19,14 +21,22 @@ export interface Context {
    */
   refreshLoaders(): void;
   realtime: Realtime;
+  feeds: Feeds;
   /** The socket an operation came over; absent on HTTP. */
   socket?: SocketState;
+}
+
+/** The subscriptions that need more than one topic's events (replay, ordering, expiry). */
+export interface Feeds {
+  messages: MessageFeed;
+  typing: TypingFeed;
 }
 
 export interface ContextDependencies {
   authenticator: Authenticator;
   prisma: PrismaClient;
   realtime: Realtime;
+  feeds: Feeds;
 }
 
 export function createContext(
@@ -52,6 +62,7 @@ export function createContext(
       context.loaders = createLoaders(dependencies, viewerId);
     },
     realtime: dependencies.realtime,
+    feeds: dependencies.feeds,
     socket: request.socket,
   };
   return context;

@@ -31,7 +31,7 @@ export async function startParley(
   );
   const realtime = createRealtime(config.redisUrl, database.prisma, logger);
   const services = createServices(database.prisma, config, realtime);
-  const context = { authenticator: services.authenticator, prisma: database.prisma, realtime };
+  const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   const http = await createHttpServer({
     schema,

@@ -1,14 +1,19 @@
+import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { ChatFieldsResolver, ChatMemberFieldsResolver } from '../modules/chats/chat-fields.resolver';
+import { ChatUpdatesResolver } from '../modules/chats/chat-updates.resolver';
 import { ChatResolver } from '../modules/chats/chat.resolver';
+import { TypingResolver } from '../modules/chats/typing.resolver';
 import { FriendshipResolver } from '../modules/friendships/friendship.resolver';
 import { MessageFieldsResolver, ReadReceiptFieldsResolver } from '../modules/messages/message-fields.resolver';
+import { MessageSubscriptionResolver } from '../modules/messages/message.subscriptions';
 import { MessageResolver } from '../modules/messages/message.resolver';
 import { ReceiptResolver } from '../modules/messages/receipt.resolver';
 import { UserFriendshipResolver } from '../modules/users/user-friendship.resolver';
+import { PresenceResolver, UserPresenceResolver } from '../modules/users/presence.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { DateTimeScalar } from './scalars';
 import type { Services } from './services';
@@ -26,6 +31,11 @@ const resolvers = {
   messageFields: [MessageFieldsResolver, () => new MessageFieldsResolver()],
   receipts: [ReceiptResolver, (services: Services) => new ReceiptResolver(services.receipts)],
   receiptFields: [ReadReceiptFieldsResolver, () => new ReadReceiptFieldsResolver()],
+  messageSubscriptions: [MessageSubscriptionResolver, () => new MessageSubscriptionResolver()],
+  typing: [TypingResolver, (services: Services) => new TypingResolver(services.typing)],
+  chatUpdates: [ChatUpdatesResolver, () => new ChatUpdatesResolver()],
+  presence: [PresenceResolver, () => new PresenceResolver()],
+  userPresence: [UserPresenceResolver, () => new UserPresenceResolver()],
 } as const;
 
 /** Builds the executable schema; without services it can be printed but not executed. */
@@ -46,5 +56,7 @@ export function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
     authChecker,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Every subscription brings its own `subscribe`; type-graphql still insists on a pubsub.
+    pubSub: services?.realtime.bus.pubsub ?? createPubSub(),
   });
 }

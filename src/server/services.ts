@@ -7,13 +7,16 @@ import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
 import { ChatMemberService } from '../modules/chats/chat-members.service';
 import { ChatService } from '../modules/chats/chat.service';
+import { TypingFeed } from '../modules/chats/typing.feed';
 import { TypingService } from '../modules/chats/typing.service';
+import { MessageFeed } from '../modules/messages/message.feed';
 import { FriendshipService } from '../modules/friendships/friendship.service';
 import { MessageHistoryService } from '../modules/messages/message-history.service';
 import { MessageService } from '../modules/messages/message.service';
 import { ReceiptService } from '../modules/messages/receipt.service';
 import { UserService } from '../modules/users/user.service';
 import type { Realtime } from '../realtime/realtime';
+import type { Feeds } from './context';
 
 /** Every service, built once per server and handed to resolvers through their constructors. */
 export interface Services {
@@ -29,6 +32,7 @@ export interface Services {
   receipts: ReceiptService;
   typing: TypingService;
   realtime: Realtime;
+  feeds: Feeds;
 }
 
 export function createServices(prisma: PrismaClient, config: Config, realtime: Realtime): Services {
@@ -48,5 +52,6 @@ export function createServices(prisma: PrismaClient, config: Config, realtime: R
     receipts: new ReceiptService(prisma, events),
     typing: new TypingService(prisma, events),
     realtime,
+    feeds: { messages: new MessageFeed(prisma, realtime), typing: new TypingFeed(prisma, realtime.bus) },
   };
 }

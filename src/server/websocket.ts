@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { type GraphQLSchema, GraphQLError } from 'graphql';
-
+import { getOperationAST, type GraphQLSchema, GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import type { Viewer } from '../auth/authenticator';
+import type { SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
-import { formatError } from './format-error';
+import { formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
 
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+/** A socket whose unsent data passes this is closed (1013) rather than left to grow memory; its client catches up. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
-interface SocketState {
-  authorization?: string;
+interface Connection {
+  authorization: string;
+  socket: SocketState;
+  /** Queries and mutations over the socket too, when the client asks (connectionParams.allowQueriesAndMutations). */
+  allowAllOperations: boolean;
 }
 
 /** Reads the token from connectionParams as Apollo Client setups send it. */
@@ -22,44 +29,72 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
   return /^bearer\s/i.test(value) ? value : `Bearer ${value}`;
 }
 
+function operationTypeOf(query: string, operationName: string | null | undefined): string | undefined {
+  try {
+    return getOperationAST(parse(query), operationName)?.operation;
+  } catch {
+    return undefined; // graphql-ws reports the syntax error itself
+  }
+}
+
 /** graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path; every socket must sign in. */
-export function attachWebSocket(options: {
-  server: Server;
-  schema: GraphQLSchema;
-  context: ContextDependencies;
-  logger: Logger;
-}): { close(): Promise<void> } {
+export function attachWebSocket(options: { server: Server; schema: GraphQLSchema; context: ContextDependencies; logger: Logger }) {
+  const { authenticator, realtime } = options.context;
   const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
-  const state = new WeakMap<object, SocketState>();
+  const connections = new WeakMap<object, Connection>();
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const authorization = authorizationOf(ctx.connectionParams);
+        let viewer: Viewer | null = null;
         try {
-          if (!authorization || !(await options.context.authenticator.authenticate(authorization))) return false;
+          viewer = authorization ? await authenticator.authenticate(authorization) : null;
         } catch (error) {
-          if (error instanceof GraphQLError) return false;
-          throw error;
+          if (!(error instanceof GraphQLError)) throw error;
         }
-        state.set(ctx, { authorization });
+        if (!authorization || !viewer) return false; // closes with 4403 Forbidden
+        const socket = await realtime.sockets.open(viewer, ctx.extra.socket);
+        connections.set(ctx, { authorization, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
         return true;
+      },
+      onClose: async (ctx) => {
+        const connection = connections.get(ctx);
+        if (connection) await realtime.sockets.close(connection.socket);
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const kind = operationTypeOf(payload.query, payload.operationName);
+        if (kind === 'subscription' || kind === undefined || connections.get(ctx)?.allowAllOperations) return undefined;
+        return [
+          new GraphQLError(
+            'Only subscriptions run over the socket; send queries and mutations over HTTP, or connect with connectionParams.allowQueriesAndMutations = true.',
+            { extensions: { code: 'BAD_REQUEST' } },
+          ),
+        ];
       },
       context: (ctx): Context => {
         const requestId = randomUUID();
+        const connection = connections.get(ctx);
         // The token is checked again per operation, so a revoked session stops working on open sockets too.
         return createContext(options.context, {
           requestId,
           log: options.logger.child({ reqId: requestId }),
-          authorization: state.get(ctx)?.authorization,
+          authorization: connection?.authorization,
           userAgent: ctx.extra.request.headers['user-agent'],
+          socket: connection?.socket,
         });
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) as never }
-          : result,
+      onNext: (ctx, _id, _payload, args, result) => {
+        if (ctx.extra.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
+          return;
+        }
+        if (!result.errors) return;
+        const context = args.contextValue as Context;
+        return { ...result, errors: result.errors.map((error) => maskForSocket(error, context)) as never };
+      },
+      onError: (ctx, _id, _payload, errors) => errors.map((error) => maskForSocket(error, undefined)) as never,
     },
     wss,
   );
@@ -70,3 +105,10 @@ export function attachWebSocket(options: {
   };
 }
 
+/** The same masking as over HTTP: an unexpected error is logged in full and reaches the client as a bare INTERNAL_SERVER_ERROR. */
+function maskForSocket(error: GraphQLError, context: Context | undefined) {
+  const formatted = formatError(error.toJSON(), error);
+  if (!isUnexpected(error)) return formatted;
+  context?.log.error({ err: error.originalError ?? error, path: error.path }, 'operation failed unexpectedly');
+  return { ...formatted, extensions: { ...formatted.extensions, requestId: context?.requestId } };
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeDocument } from '../../generated/graphql';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { startTestServer, type TestServer } from '../../helpers/server';
 import { wsClient, wsExecute } from '../../helpers/ws';
@@ -13,16 +14,26 @@ afterAll(() => server.close());
 
 describe('graphql-ws on /graphql', () => {
   it('accepts a socket signed in with connectionParams.authorization', async () => {
-    const client = wsClient(server.url, { authorization: `Bearer ${user.accessToken}` });
+    const client = wsClient(server.url, { authorization: `Bearer ${user.accessToken}`, allowQueriesAndMutations: true });
     const result = await wsExecute(client, '{ me { id username } }');
     expect(result.data).toEqual({ me: { id: user.id, username: user.username } });
     await client.dispose();
   });
 
   it.each([['authToken'], ['token']])('accepts a plain token in connectionParams.%s', async (key) => {
-    const client = wsClient(server.url, { [key]: user.accessToken });
+    const client = wsClient(server.url, { [key]: user.accessToken, allowQueriesAndMutations: true });
     const result = await wsExecute(client, '{ me { id } }');
     expect(result.data).toEqual({ me: { id: user.id } });
+    await client.dispose();
+  });
+
+  it('runs only subscriptions unless the client opts in to queries and mutations', async () => {
+    const client = wsClient(server.url, { authorization: `Bearer ${user.accessToken}` });
+    const query = await wsExecute(client, '{ me { id } }');
+    expect(query.errors?.[0]?.message).toMatch(/Only subscriptions run over the socket/);
+    const mutation = await wsExecute(client, 'mutation { logOutEverywhere }');
+    expect(mutation.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect((await server.request(MeDocument, {}, { token: user.accessToken })).data?.me.id).toBe(user.id);
     await client.dispose();
   });
 

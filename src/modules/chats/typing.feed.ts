@@ -1,0 +1,39 @@
+import type { PrismaClient } from '../../generated/prisma/client';
+import { LiveFeed } from '../../realtime/live-feed';
+import type { EventBus } from '../../realtime/pubsub';
+import type { SocketState } from '../../realtime/sockets';
+import type { TypingSignal } from '../../realtime/topics';
+import { assertChatMember } from './chat.access';
+import { TYPING_TTL_MS } from './typing.service';
+
+/** typing(chatId): others' typing signals; one not repeated within 6 seconds ends with isTyping: false. */
+export class TypingFeed {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly bus: EventBus,
+  ) {}
+
+  async typing(socket: SocketState, chatId: string): Promise<AsyncIterableIterator<TypingSignal>> {
+    await assertChatMember(this.prisma, chatId, socket.userId);
+    const feed = new LiveFeed<TypingSignal>();
+    // Expiry is kept by each subscriber, so it holds across instances and survives a typist's crash.
+    const expiries = new Map<string, NodeJS.Timeout>();
+    feed.onClose(() => expiries.forEach((timer) => clearTimeout(timer)));
+    feed.onClose(
+      this.bus.listen('typing', (signal) => {
+        if (signal.chatId !== chatId || signal.userId === socket.userId || !socket.chatIds.has(chatId)) return;
+        clearTimeout(expiries.get(signal.userId));
+        expiries.delete(signal.userId);
+        if (signal.isTyping) {
+          const expire = () => {
+            expiries.delete(signal.userId);
+            feed.push({ ...signal, isTyping: false, at: new Date() });
+          };
+          expiries.set(signal.userId, setTimeout(expire, TYPING_TTL_MS));
+        }
+        feed.push(signal);
+      }),
+    );
+    return feed;
+  }
+}

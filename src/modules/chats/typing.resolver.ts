@@ -1,0 +1,45 @@
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import type { Viewer } from '../../auth/authenticator';
+import { CurrentUser } from '../../auth/auth-checker';
+import { NotFoundError } from '../../errors/errors';
+import { requireSocket } from '../../realtime/socket-context';
+import type { Context } from '../../server/context';
+import { User } from '../users/user.type';
+import { TypingEvent } from './chat-update.type';
+import { Chat } from './chat.type';
+import type { TypingService } from './typing.service';
+
+@Resolver(() => TypingEvent)
+export class TypingResolver {
+  constructor(private readonly typingService: TypingService) {}
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'Tells the other members; expires by itself after 6 seconds without a repeat.' })
+  setTyping(@Arg('chatId', () => ID) chatId: string, @Arg('isTyping', () => Boolean) isTyping: boolean, @CurrentUser() viewer: Viewer): Promise<boolean> {
+    return this.typingService.setTyping(viewer.userId, chatId, isTyping);
+  }
+
+  @Authorized()
+  @Subscription(() => TypingEvent, {
+    description: "Other members' typing in one chat; a signal not repeated within 6 seconds ends with isTyping: false.",
+    subscribe: ({ args, context }) => (context as Context).feeds.typing.typing(requireSocket(context as Context), (args as { chatId: string }).chatId),
+  })
+  typing(@Root() event: TypingEvent, @Ctx() context: Context, @Arg('chatId', () => ID) _chatId: string): TypingEvent {
+    context.refreshLoaders();
+    return event;
+  }
+
+  @FieldResolver(() => Chat)
+  async chat(@Root() event: TypingEvent, @Ctx() context: Context): Promise<Chat> {
+    const chat = await context.loaders.chat.load(event.chatId);
+    if (!chat) throw new NotFoundError('Chat');
+    return chat;
+  }
+
+  @FieldResolver(() => User)
+  async user(@Root() event: TypingEvent, @Ctx() context: Context): Promise<User> {
+    const user = await context.loaders.user.load(event.userId);
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+}

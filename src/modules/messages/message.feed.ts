@@ -1,0 +1,98 @@
+import { BadInputError } from '../../errors/errors';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { LiveFeed, streamOf } from '../../realtime/live-feed';
+import type { Realtime } from '../../realtime/realtime';
+import type { SocketState } from '../../realtime/sockets';
+import type { MessageEvent } from '../../realtime/topics';
+import { assertChatMember } from '../chats/chat.access';
+import { type Message, messageSelect, toMessage } from './message.type';
+
+const CATCH_UP_PAGE = 100;
+const RESYNC = Symbol('resync');
+
+/**
+ * messageAdded: new messages of one chat or of all the viewer's chats, each chat's in seq order,
+ * none missed and none twice. It listens before it replays, remembers the last seq it delivered per
+ * chat, drops what it has already delivered, and fills any gap (a late event, an event lost while
+ * Redis was away) from the database, which is the truth.
+ */
+export class MessageFeed {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly realtime: Realtime,
+  ) {}
+
+  async added(socket: SocketState, args: { chatId?: string | null; afterSeq?: number | null }): Promise<AsyncIterableIterator<Message>> {
+    const { chatId, afterSeq } = args;
+    if (afterSeq != null && chatId == null) throw new BadInputError('afterSeq', 'afterSeq needs a chatId.');
+    if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
+    const feed = new LiveFeed<MessageEvent | typeof RESYNC>();
+    feed.onClose(this.realtime.bus.listen('message.added', (event) => feed.push(event)));
+    feed.onClose(this.realtime.bus.onResync(() => feed.push(RESYNC)));
+    try {
+      if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
+      const delivered = await this.baseline(socket, chatId ?? null, afterSeq ?? null);
+      return streamOf(feed, this.stream(feed, socket, chatId ?? null, delivered));
+    } catch (error) {
+      await feed.return();
+      throw error;
+    }
+  }
+
+  /** The last seq already known to the subscriber, per chat: afterSeq, else each chat's current lastSeq. */
+  private async baseline(socket: SocketState, chatId: string | null, afterSeq: number | null): Promise<Map<string, number>> {
+    if (chatId !== null && afterSeq !== null) return new Map([[chatId, afterSeq]]);
+    const chats = await this.prisma.chat.findMany({
+      where: { id: { in: chatId !== null ? [chatId] : [...socket.chatIds] } },
+      select: { id: true, lastSeq: true },
+    });
+    return new Map(chats.map((chat) => [chat.id, chat.lastSeq]));
+  }
+
+  private async *stream(
+    feed: LiveFeed<MessageEvent | typeof RESYNC>,
+    socket: SocketState,
+    chatId: string | null,
+    delivered: Map<string, number>,
+  ): AsyncGenerator<Message> {
+    const deliver = (message: Message) => {
+      delivered.set(message.chatId, message.seq);
+      if (message.authorId !== socket.userId) this.realtime.deliveries.delivered(message.chatId, socket.userId, message.seq);
+      return message;
+    };
+    if (chatId !== null) for await (const message of this.since(chatId, delivered.get(chatId)!)) yield deliver(message);
+    for await (const event of feed) {
+      if (event === RESYNC) {
+        for (const [id, seq] of [...delivered]) {
+          if (socket.chatIds.has(id)) for await (const message of this.since(id, seq)) yield deliver(message);
+        }
+        continue;
+      }
+      const { message } = event;
+      // Per-event authorization: membership is what it is now, not what it was at subscription.
+      if (!socket.chatIds.has(message.chatId) || (chatId !== null && message.chatId !== chatId)) continue;
+      const last = delivered.get(message.chatId);
+      if (last !== undefined && message.seq <= last) continue;
+      if (last !== undefined && message.seq > last + 1) {
+        for await (const missed of this.since(message.chatId, last, message.seq)) yield deliver(missed);
+      }
+      yield deliver(message);
+    }
+  }
+
+  /** Stored messages with afterSeq < seq < beforeSeq, oldest first, a page at a time. */
+  private async *since(chatId: string, afterSeq: number, beforeSeq?: number): AsyncGenerator<Message> {
+    let cursor = afterSeq;
+    for (;;) {
+      const rows = await this.prisma.message.findMany({
+        where: { chatId, seq: { gt: cursor, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
+        orderBy: { seq: 'asc' },
+        take: CATCH_UP_PAGE,
+        select: messageSelect,
+      });
+      for (const row of rows) yield toMessage(row);
+      if (rows.length < CATCH_UP_PAGE) return;
+      cursor = rows.at(-1)!.seq;
+    }
+  }
+}

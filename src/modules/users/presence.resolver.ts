@@ -1,0 +1,38 @@
+import { Authorized, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
+import { NotFoundError } from '../../errors/errors';
+import { topicFeed } from '../../realtime/live-feed';
+import { requireSocket } from '../../realtime/socket-context';
+import type { Context } from '../../server/context';
+import { PresenceEvent } from './presence.type';
+import { User } from './user.type';
+
+@Resolver(() => PresenceEvent)
+export class PresenceResolver {
+  @Authorized()
+  @Subscription(() => PresenceEvent, {
+    description: "Online/offline changes of the viewer's friends and of people in the viewer's chats.",
+    subscribe: ({ context }) => {
+      const socket = requireSocket(context as Context);
+      return topicFeed((context as Context).realtime.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined));
+    },
+  })
+  presenceChanged(@Root() event: PresenceEvent, @Ctx() context: Context): PresenceEvent {
+    context.refreshLoaders();
+    return event;
+  }
+
+  @FieldResolver(() => User)
+  async user(@Root() event: PresenceEvent, @Ctx() context: Context): Promise<User> {
+    const user = await context.loaders.user.load(event.userId);
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+}
+
+@Resolver(() => User)
+export class UserPresenceResolver {
+  @FieldResolver(() => Boolean, { description: 'True while the user has at least one live subscription connection.' })
+  isOnline(@Root() user: User, @Ctx() context: Context): Promise<boolean> {
+    return context.loaders.online.load(user.id);
+  }
+}

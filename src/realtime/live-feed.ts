@@ -1,0 +1,96 @@
+import type { EventBus } from './pubsub';
+import type { Topic, Topics } from './topics';
+
+/** More events than this waiting for one subscriber means it cannot keep up: it ends, and the client catches up. */
+const MAX_BUFFERED_EVENTS = 10_000;
+
+/**
+ * Events for one subscription, buffered from the moment it is created (not from its first read),
+ * so that nothing published while a subscription replays history is missed. `return()` ends a
+ * pending read at once, and runs the cleanups (listeners, timers) given to `onClose`.
+ */
+export class LiveFeed<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  private readonly cleanups: (() => void)[] = [];
+  private closed = false;
+  private failure: Error | undefined;
+
+  onClose(cleanup: () => void): void {
+    if (this.closed) cleanup();
+    else this.cleanups.push(cleanup);
+  }
+
+  push(item: T): void {
+    if (this.closed) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: item, done: false });
+    } else if (this.items.length >= MAX_BUFFERED_EVENTS) {
+      this.failure = new Error('Too many events waiting for this subscription; resubscribe and catch up.');
+      void this.return();
+    } else {
+      this.items.push(item);
+    }
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    if (this.items.length > 0) return { value: this.items.shift()!, done: false };
+    if (this.failure) throw this.failure;
+    if (this.closed) return { value: undefined, done: true };
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    if (!this.closed) {
+      this.closed = true;
+      this.items.length = 0;
+      for (const cleanup of this.cleanups.splice(0)) cleanup();
+      this.waiting?.({ value: undefined, done: true });
+      this.waiting = undefined;
+    }
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
+ * The async iterator handed to GraphQL: reads `source` (a generator over `feed`) and, when the
+ * client unsubscribes, closes the feed first so that the generator is not left waiting for an event.
+ */
+export function streamOf<T>(feed: { return(): Promise<unknown> }, source: AsyncGenerator<T>): AsyncIterableIterator<T> {
+  return {
+    next: () => source.next(),
+    return: async () => {
+      await feed.return();
+      return source.return(undefined as never);
+    },
+    throw: async (error: unknown) => {
+      await feed.return();
+      return source.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** The events of one topic that `select` keeps (it decides at arrival, so with the access of that moment). */
+export function topicFeed<TTopic extends Topic, TOut>(
+  bus: EventBus,
+  topic: TTopic,
+  select: (payload: Topics[TTopic][0]) => TOut | undefined,
+): LiveFeed<TOut> {
+  const feed = new LiveFeed<TOut>();
+  feed.onClose(
+    bus.listen(topic, (payload) => {
+      const selected = select(payload);
+      if (selected !== undefined) feed.push(selected);
+    }),
+  );
+  return feed;
+}
