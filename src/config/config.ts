@@ -16,6 +16,8 @@ export interface Config {
   refreshTokenTtlSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bcryptCost: number;
+  /** Introspection in production (always on elsewhere). */
+  graphqlIntrospection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +56,7 @@ const environment = z.object({
   REFRESH_TOKEN_TTL: duration('30d'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(11),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('false'),
 });
 
 /** Reads and validates the environment; every bad value is reported, each with its variable's name. */
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlSeconds: values.REFRESH_TOKEN_TTL,
     logLevel: values.LOG_LEVEL,
     bcryptCost: values.BCRYPT_COST,
+    graphqlIntrospection: values.GRAPHQL_INTROSPECTION === 'true',
   };
 }
 

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -7,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError } from './format-error';
+import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -23,6 +28,9 @@ export async function createHttpServer(options: {
   database: Database;
   logger: Logger;
   production: boolean;
+  /** Introspection in production only when asked for (GRAPHQL_INTROSPECTION=true). */
+  introspection: boolean;
+  limits: ReturnType<typeof operationLimits>;
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
@@ -42,12 +50,19 @@ export async function createHttpServer(options: {
   const apollo = new ApolloServer<Context>({
     schema: options.schema,
     formatError,
-    introspection: !options.production,
+    introspection: options.introspection,
+    validationRules: options.limits.validationRules,
+    parseOptions: PARSE_OPTIONS,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     // main.ts owns the signals and shuts down in order (sockets, HTTP, database).
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(fastify), operationLogging],
+    plugins: [
+      fastifyApolloDrainPlugin(fastify),
+      operationLogging,
+      ...options.limits.plugins,
+      options.production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault(),
+    ],
   });
   await apollo.start();
 

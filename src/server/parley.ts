@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
 import { createRealtime } from '../realtime/realtime';
 import { createHttpServer } from './http';
+import { operationLimits } from './limits';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema';
 import { createServices } from './services';
@@ -33,18 +34,22 @@ export async function startParley(
   const services = createServices(database.prisma, config, realtime);
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
+  const limits = operationLimits(config.nodeEnv === 'production');
   const http = await createHttpServer({
     schema,
     context,
     database,
     logger,
     production: config.nodeEnv === 'production',
+    introspection: config.nodeEnv !== 'production' || config.graphqlIntrospection,
+    limits,
   });
   const websocket = attachWebSocket({
     server: http.fastify.server,
     schema,
     context,
     logger,
+    validationRules: limits.validationRules,
   });
   await http.fastify.listen({ port: config.port, host: config.host });
   const address = http.fastify.server.address();

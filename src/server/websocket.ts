@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { getOperationAST, type GraphQLSchema, GraphQLError, parse } from 'graphql';
+import { getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -9,6 +9,7 @@ import type { SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
+import { checkSocketOperation } from './limits';
 
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 /** A socket whose unsent data passes this is closed (1013) rather than left to grow memory; its client catches up. */
@@ -29,16 +30,14 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
   return /^bearer\s/i.test(value) ? value : `Bearer ${value}`;
 }
 
-function operationTypeOf(query: string, operationName: string | null | undefined): string | undefined {
-  try {
-    return getOperationAST(parse(query), operationName)?.operation;
-  } catch {
-    return undefined; // graphql-ws reports the syntax error itself
-  }
-}
-
 /** graphql-ws (graphql-transport-ws) on the HTTP server's /graphql path; every socket must sign in. */
-export function attachWebSocket(options: { server: Server; schema: GraphQLSchema; context: ContextDependencies; logger: Logger }) {
+export function attachWebSocket(options: {
+  server: Server;
+  schema: GraphQLSchema;
+  context: ContextDependencies;
+  logger: Logger;
+  validationRules: readonly ValidationRule[];
+}) {
   const { authenticator, realtime } = options.context;
   const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
   const connections = new WeakMap<object, Connection>();
@@ -56,6 +55,11 @@ export function attachWebSocket(options: { server: Server; schema: GraphQLSchema
         }
         if (!authorization || !viewer) return false; // closes with 4403 Forbidden
         const socket = await realtime.sockets.open(viewer, ctx.extra.socket);
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+          // Gone while signing in: onClose has run already and found nothing to clean up.
+          await realtime.sockets.close(socket);
+          return false;
+        }
         connections.set(ctx, { authorization, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
         return true;
       },
@@ -64,14 +68,19 @@ export function attachWebSocket(options: { server: Server; schema: GraphQLSchema
         if (connection) await realtime.sockets.close(connection.socket);
       },
       onSubscribe: (ctx, _id, payload) => {
-        const kind = operationTypeOf(payload.query, payload.operationName);
-        if (kind === 'subscription' || kind === undefined || connections.get(ctx)?.allowAllOperations) return undefined;
-        return [
-          new GraphQLError(
-            'Only subscriptions run over the socket; send queries and mutations over HTTP, or connect with connectionParams.allowQueriesAndMutations = true.',
-            { extensions: { code: 'BAD_REQUEST' } },
-          ),
-        ];
+        // The same limits as over HTTP: tokens, depth, aliases, directives, cost.
+        const checked = checkSocketOperation(options.schema, options.validationRules, payload);
+        if ('errors' in checked) return [...checked.errors];
+        const kind = getOperationAST(checked.document, payload.operationName)?.operation;
+        if (kind !== 'subscription' && !connections.get(ctx)?.allowAllOperations) {
+          return [
+            new GraphQLError(
+              'Only subscriptions run over the socket; send queries and mutations over HTTP, or connect with connectionParams.allowQueriesAndMutations = true.',
+              { extensions: { code: 'BAD_REQUEST' } },
+            ),
+          ];
+        }
+        return { schema: options.schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx): Context => {
         const requestId = randomUUID();

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  type DocumentNode,
+  getNamedType,
+  type GraphQLSchema,
+  GraphQLError,
+  isListType,
+  isNonNullType,
+  parse,
+  type GraphQLOutputType,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from 'graphql';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+
+// Its ESM build imports graphql/index.mjs, a second copy of graphql beside the one everything else
+// uses ("Cannot use GraphQLObjectType from another module or realm"); its CommonJS build shares ours.
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  'graphql-query-complexity',
+) as typeof import('graphql-query-complexity');
+
+export const LIMITS = {
+  depth: 10,
+  aliases: 15,
+  directives: 50,
+  tokens: 2_000,
+  /**
+   * The heaviest screen of the reference client (100 chats with last messages and members, plus a
+   * page of history) costs about 9,000; `first: 100` nested three levels deep costs over 1,000,000.
+   */
+  cost: 25_000,
+};
+
+/** How many items a list field is taken to return when the query does not say. */
+const DEFAULT_LIST_SIZE: Record<string, number> = { messages: 50, messagesSince: 100, members: 10 };
+const FALLBACK_LIST_SIZE = 20;
+
+function isList(type: GraphQLOutputType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+/** A connection or list costs its children once per item it may return: `first`/`last` when given. */
+const pageEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const requested = [args.first, args.last].find((value) => typeof value === 'number') as number | undefined;
+  const isConnection = getNamedType(field.type).name.endsWith('Connection');
+  // A connection's edges and nodes are the items it already counted.
+  if ((!isConnection && !isList(field.type)) || field.name === 'edges' || field.name === 'nodes') return undefined;
+  const items = Math.max(1, requested ?? DEFAULT_LIST_SIZE[field.name] ?? FALLBACK_LIST_SIZE);
+  return 1 + items * Math.max(1, childComplexity);
+};
+
+/** Token counting happens while lexing, before any tree is built. */
+export const PARSE_OPTIONS = { maxTokens: LIMITS.tokens };
+
+/** Refuses an operation whose estimated cost passes the limit. */
+export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables,
+    operationName: operationName ?? undefined,
+    estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+  if (cost > LIMITS.cost) {
+    throw new GraphQLError(`Query is too expensive (cost ${cost}, limit ${LIMITS.cost}); ask for smaller pages.`, {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+    });
+  }
+}
+
+/** Depth, aliases, directives, tokens and (in production) no field suggestions, from graphql-armor; cost from the estimator above. */
+export function operationLimits(production: boolean): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+  const exposeLimits = !production;
+  const armor = new ApolloArmor({
+    maxDepth: { n: LIMITS.depth, exposeLimits },
+    maxAliases: { n: LIMITS.aliases, exposeLimits },
+    maxDirectives: { n: LIMITS.directives, exposeLimits },
+    // graphql's own parser counts tokens (parseOptions), on both transports.
+    maxTokens: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+  const costPlugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+
+        async didResolveOperation({ document, request, schema }) {
+          assertAffordable(schema, document, request.variables, request.operationName);
+        },
+      };
+    },
+  };
+  return { plugins: [...armor.plugins, costPlugin], validationRules: armor.validationRules };
+}
+
+/** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */
+export function checkSocketOperation(
+  schema: GraphQLSchema,
+  validationRules: readonly ValidationRule[],
+  payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, PARSE_OPTIONS);
+  } catch (error) {
+    return { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
+  if (errors.length > 0) return { errors };
+  try {
+    assertAffordable(schema, document, payload.variables ?? undefined, payload.operationName);
+  } catch (error) {
+    return { errors: [error as GraphQLError] };
+  }
+  return { document };
+}
