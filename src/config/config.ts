@@ -18,6 +18,10 @@ export interface Config {
   bcryptCost: number;
   /** Introspection in production (always on elsewhere). */
   graphqlIntrospection: boolean;
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal); none by default. */
+  trustProxy: string[];
+  /** Multiplies every rate limit's allowance (tests and benchmarks raise it). */
+  rateLimitScale: number;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +61,8 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(11),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: z.string().default(''),
+  RATE_LIMIT_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
 });
 
 /** Reads and validates the environment; every bad value is reported, each with its variable's name. */
@@ -85,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     bcryptCost: values.BCRYPT_COST,
     graphqlIntrospection: values.GRAPHQL_INTROSPECTION === 'true',
+    trustProxy: values.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
+    rateLimitScale: values.RATE_LIMIT_SCALE,
   };
 }
 

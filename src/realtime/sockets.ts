@@ -57,6 +57,10 @@ export class SocketRegistry {
     return state;
   }
 
+  countFor(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+
   async close(state: SocketState): Promise<void> {
     clearTimeout(state.expiryTimer);
     const users = this.byUser.get(state.userId);

@@ -12,6 +12,8 @@ export interface Context {
   requestId: string;
   log: FastifyBaseLogger;
   userAgent: string | undefined;
+  /** The client's address: the peer's, or the one a trusted proxy (TRUST_PROXY) forwarded. */
+  clientAddress: string;
   /** The signed-in viewer: the token and its session are checked on first use, then remembered. */
   viewer(): Promise<Viewer | null>;
   loaders: Loaders;
@@ -46,6 +48,7 @@ export function createContext(
     log: FastifyBaseLogger;
     authorization: string | undefined;
     userAgent: string | undefined;
+    clientAddress: string;
     socket?: SocketState;
   },
 ): Context {
@@ -56,6 +59,7 @@ export function createContext(
     requestId: request.requestId,
     log: request.log,
     userAgent: request.userAgent,
+    clientAddress: request.clientAddress,
     viewer: getViewer,
     loaders: createLoaders(dependencies, viewerId),
     refreshLoaders: () => {

@@ -31,12 +31,14 @@ export async function createHttpServer(options: {
   /** Introspection in production only when asked for (GRAPHQL_INTROSPECTION=true). */
   introspection: boolean;
   limits: ReturnType<typeof operationLimits>;
+  trustProxy: string[];
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
     // Operations are logged by Apollo's plugin instead (one line each, with the operation name).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: options.trustProxy.length > 0 ? options.trustProxy : false,
     // A proxy's request id is kept so that its logs and ours line up.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -76,6 +78,7 @@ export async function createHttpServer(options: {
           log: request.log,
           authorization: request.headers.authorization,
           userAgent: request.headers['user-agent'],
+          clientAddress: request.ip,
         }),
     }),
   });

@@ -55,6 +55,20 @@ const pageEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
 /** Token counting happens while lexing, before any tree is built. */
 export const PARSE_OPTIONS = { maxTokens: LIMITS.tokens };
 
+const CREDENTIAL_MUTATIONS = new Set(['logIn', 'signUp', 'refreshSession']);
+
+/** One credential check per request: several logIns in one document would multiply password guessing. */
+const oneCredentialMutation: ValidationRule = (context) => {
+  let seen = 0;
+  return {
+    Field(node) {
+      if (context.getParentType()?.name !== 'Mutation' || !CREDENTIAL_MUTATIONS.has(node.name.value)) return;
+      seen += 1;
+      if (seen === 2) context.reportError(new GraphQLError('At most one logIn, signUp or refreshSession per request.', { nodes: [node] }));
+    },
+  };
+};
+
 /** Refuses an operation whose estimated cost passes the limit. */
 export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
   const cost = getComplexity({
@@ -93,7 +107,7 @@ export function operationLimits(production: boolean): { plugins: ApolloServerPlu
       };
     },
   };
-  return { plugins: [...armor.plugins, costPlugin], validationRules: armor.validationRules };
+  return { plugins: [...armor.plugins, costPlugin], validationRules: [...armor.validationRules, oneCredentialMutation] };
 }
 
 /** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */

@@ -5,6 +5,7 @@ import { type Database, type DatabaseOptions, openDatabase } from '../db/databas
 import { createRealtime } from '../realtime/realtime';
 import { createHttpServer } from './http';
 import { operationLimits } from './limits';
+import { RateLimits } from './rate-limits';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema';
 import { createServices } from './services';
@@ -31,7 +32,8 @@ export async function startParley(
     logger,
   );
   const realtime = createRealtime(config.redisUrl, database.prisma, logger);
-  const services = createServices(database.prisma, config, realtime);
+  const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale);
+  const services = createServices(database.prisma, config, realtime, rateLimits);
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   const limits = operationLimits(config.nodeEnv === 'production');
@@ -43,6 +45,7 @@ export async function startParley(
     production: config.nodeEnv === 'production',
     introspection: config.nodeEnv !== 'production' || config.graphqlIntrospection,
     limits,
+    trustProxy: config.trustProxy,
   });
   const websocket = attachWebSocket({
     server: http.fastify.server,
@@ -50,6 +53,8 @@ export async function startParley(
     context,
     logger,
     validationRules: limits.validationRules,
+    rateLimits,
+    trustProxy: config.trustProxy,
   });
   await http.fastify.listen({ port: config.port, host: config.host });
   const address = http.fastify.server.address();

@@ -17,6 +17,7 @@ import { ReceiptService } from '../modules/messages/receipt.service';
 import { UserService } from '../modules/users/user.service';
 import type { Realtime } from '../realtime/realtime';
 import type { Feeds } from './context';
+import type { RateLimits } from './rate-limits';
 
 /** Every service, built once per server and handed to resolvers through their constructors. */
 export interface Services {
@@ -35,22 +36,22 @@ export interface Services {
   feeds: Feeds;
 }
 
-export function createServices(prisma: PrismaClient, config: Config, realtime: Realtime): Services {
+export function createServices(prisma: PrismaClient, config: Config, realtime: Realtime, rateLimits: RateLimits): Services {
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
-  const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events);
+  const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits);
   return {
     authenticator: new Authenticator(prisma, accessTokens),
-    auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions),
+    auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions, rateLimits),
     sessions,
     users: new UserService(prisma),
     friendships: new FriendshipService(prisma, events),
     chats: new ChatService(prisma, events),
     chatMembers: new ChatMemberService(prisma, events),
-    messages: new MessageService(prisma, events),
+    messages: new MessageService(prisma, events, rateLimits),
     history: new MessageHistoryService(prisma),
     receipts: new ReceiptService(prisma, events),
-    typing: new TypingService(prisma, events),
+    typing: new TypingService(prisma, events, rateLimits),
     realtime,
     feeds: { messages: new MessageFeed(prisma, realtime), typing: new TypingFeed(prisma, realtime.bus) },
   };

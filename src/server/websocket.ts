@@ -1,23 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import proxyAddr from '@fastify/proxy-addr';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
 import type { SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { checkSocketOperation } from './limits';
+import type { RateLimits } from './rate-limits';
 
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+/** Socket messages past this are refused by ws itself (close 1009). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const MAX_SOCKETS_PER_USER = 50;
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
+export const CLOSE_TOO_MANY = 4429;
+const PING_INTERVAL_MS = 30_000;
+
+/** Every 30 seconds each socket is pinged; one that did not answer the previous ping is dropped. */
+function pingIdleSockets(wss: WebSocketServer): () => void {
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.delete(socket)) socket.terminate();
+      else socket.ping();
+    }
+  }, PING_INTERVAL_MS).unref();
+  return () => clearInterval(timer);
+}
+
 /** A socket whose unsent data passes this is closed (1013) rather than left to grow memory; its client catches up. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 interface Connection {
   authorization: string;
+  clientAddress: string;
   socket: SocketState;
   /** Queries and mutations over the socket too, when the client asks (connectionParams.allowQueriesAndMutations). */
   allowAllOperations: boolean;
@@ -37,15 +63,27 @@ export function attachWebSocket(options: {
   context: ContextDependencies;
   logger: Logger;
   validationRules: readonly ValidationRule[];
+  rateLimits: RateLimits;
+  trustProxy: string[];
 }) {
   const { authenticator, realtime } = options.context;
-  const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH });
+  const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH, maxPayload: MAX_MESSAGE_BYTES });
+  const trusted = proxyAddr.compile(options.trustProxy);
+  const addressOf = (request: IncomingMessage) => (options.trustProxy.length > 0 ? proxyAddr(request, trusted) : request.socket.remoteAddress ?? 'unknown');
+  const stopPinging = pingIdleSockets(wss);
   const connections = new WeakMap<object, Connection>();
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
+        const clientAddress = addressOf(ctx.extra.request);
+        try {
+          await options.rateLimits.consume('socketsPerAddress', clientAddress);
+        } catch {
+          ctx.extra.socket.close(CLOSE_TOO_MANY, 'Too many new connections from this address');
+          return false;
+        }
         const authorization = authorizationOf(ctx.connectionParams);
         let viewer: Viewer | null = null;
         try {
@@ -54,13 +92,17 @@ export function attachWebSocket(options: {
           if (!(error instanceof GraphQLError)) throw error;
         }
         if (!authorization || !viewer) return false; // closes with 4403 Forbidden
+        if (realtime.sockets.countFor(viewer.userId) >= MAX_SOCKETS_PER_USER) {
+          ctx.extra.socket.close(CLOSE_TOO_MANY, `At most ${MAX_SOCKETS_PER_USER} open sockets per user`);
+          return false;
+        }
         const socket = await realtime.sockets.open(viewer, ctx.extra.socket);
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
           // Gone while signing in: onClose has run already and found nothing to clean up.
           await realtime.sockets.close(socket);
           return false;
         }
-        connections.set(ctx, { authorization, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
+        connections.set(ctx, { authorization, clientAddress, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
         return true;
       },
       onClose: async (ctx) => {
@@ -68,6 +110,9 @@ export function attachWebSocket(options: {
         if (connection) await realtime.sockets.close(connection.socket);
       },
       onSubscribe: (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket.`, { extensions: { code: 'RATE_LIMITED' } })];
+        }
         // The same limits as over HTTP: tokens, depth, aliases, directives, cost.
         const checked = checkSocketOperation(options.schema, options.validationRules, payload);
         if ('errors' in checked) return [...checked.errors];
@@ -91,6 +136,7 @@ export function attachWebSocket(options: {
           log: options.logger.child({ reqId: requestId }),
           authorization: connection?.authorization,
           userAgent: ctx.extra.request.headers['user-agent'],
+          clientAddress: connection?.clientAddress ?? addressOf(ctx.extra.request),
           socket: connection?.socket,
         });
       },
@@ -109,6 +155,7 @@ export function attachWebSocket(options: {
   );
   return {
     close: async () => {
+      stopPinging();
       await server.dispose();
     },
   };

@@ -22,7 +22,11 @@ export function uniqueUsername(prefix = 'user'): string {
 }
 
 /** Signs a new user up through the API and returns their credentials. */
-export async function signUpUser(server: TestServer, overrides: Partial<SignUpInput> = {}): Promise<TestUser> {
+export async function signUpUser(
+  server: TestServer,
+  overrides: Partial<SignUpInput> = {},
+  headers: Record<string, string> = {},
+): Promise<TestUser> {
   const username = overrides.username ?? uniqueUsername();
   const input: SignUpInput = {
     username,
@@ -30,7 +34,7 @@ export async function signUpUser(server: TestServer, overrides: Partial<SignUpIn
     password: GOOD_PASSWORD,
     ...overrides,
   };
-  const result = await server.request(SignUpDocument, { input });
+  const result = await server.request(SignUpDocument, { input }, { headers });
   if (!result.data) throw new Error(`signUp failed: ${JSON.stringify(result.errors)}`);
   const { user, accessToken, refreshToken } = result.data.signUp;
   return { id: user.id, username: user.username, email: input.email, password: input.password, accessToken, refreshToken };

@@ -16,12 +16,12 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload)
   signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() context: Context): Promise<AuthPayload> {
-    return this.authService.signUp(input, context.userAgent);
+    return this.authService.signUp(input, { userAgent: context.userAgent, address: context.clientAddress });
   }
 
   @Mutation(() => AuthPayload)
   logIn(@Arg('input', () => LogInInput) input: LogInInput, @Ctx() context: Context): Promise<AuthPayload> {
-    return this.authService.logIn(input, context.userAgent);
+    return this.authService.logIn(input, { userAgent: context.userAgent, address: context.clientAddress });
   }
 
   @Mutation(() => AuthPayload, {

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
 import type { LogInInput, SignUpInput } from './auth.inputs';
 import type { AuthPayload } from './auth.type';
+import type { RateLimits } from '../../server/rate-limits';
 import type { SessionService } from './session.service';
 
 const WRONG_CREDENTIALS = 'Wrong login or password.';
@@ -15,9 +16,11 @@ export class AuthService {
     private readonly prisma: PrismaClient,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly rateLimits: RateLimits,
   ) {}
 
-  async signUp(input: SignUpInput, userAgent: string | undefined): Promise<AuthPayload> {
+  async signUp(input: SignUpInput, client: { userAgent: string | undefined; address: string }): Promise<AuthPayload> {
+    await this.rateLimits.consume('signUpsPerAddress', client.address);
     const problem = passwordProblem(input.password, input.username);
     if (problem) throw new BadInputError('password', problem);
     const email = input.email.trim();
@@ -30,7 +33,7 @@ export class AuthService {
           data: { ...keys, username: input.username, email, passwordHash, displayName: input.displayName?.trim() || null },
           select: { id: true },
         });
-        return this.sessions.start(user.id, userAgent, tx);
+        return this.sessions.start(user.id, client.userAgent, tx);
       });
     } catch (error) {
       // Someone took the name or address between the check and the insert.
@@ -39,9 +42,14 @@ export class AuthService {
     }
   }
 
-  /** A wrong login and a wrong password fail alike, after the same bcrypt work. */
-  async logIn(input: LogInInput, userAgent: string | undefined): Promise<AuthPayload> {
+  /**
+   * A wrong login and a wrong password fail alike, after the same bcrypt work. Failures are
+   * counted per account and per address; past the limit even the right password waits.
+   */
+  async logIn(input: LogInInput, client: { userAgent: string | undefined; address: string }): Promise<AuthPayload> {
     const key = input.login.trim().toLowerCase();
+    await this.rateLimits.assertAllowed('loginFailuresPerAccount', key);
+    await this.rateLimits.assertAllowed('loginFailuresPerAddress', client.address);
     const user = await this.prisma.user.findUnique({
       where: key.includes('@') ? { emailKey: key } : { usernameKey: key },
       select: { id: true, passwordHash: true },
@@ -49,8 +57,12 @@ export class AuthService {
     const valid = user
       ? await this.passwords.verify(input.password, user.passwordHash)
       : await this.passwords.verifyNothing(input.password);
-    if (!user || !valid) throw new UnauthenticatedError(WRONG_CREDENTIALS);
-    return this.sessions.start(user.id, userAgent);
+    if (!user || !valid) {
+      await this.rateLimits.loginFailed(key, client.address);
+      throw new UnauthenticatedError(WRONG_CREDENTIALS);
+    }
+    await this.rateLimits.loginSucceeded(key);
+    return this.sessions.start(user.id, client.userAgent);
   }
 
   /** Sets a new password and ends every other session of the viewer. */

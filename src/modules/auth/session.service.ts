@@ -3,6 +3,7 @@ import { type AccessTokens, hashRefreshToken, newRefreshToken } from '../../auth
 import { UnauthenticatedError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { EventPublisher, SessionRevocation } from '../../realtime/topics';
+import type { RateLimits } from '../../server/rate-limits';
 import { toUser, userColumns } from '../users/user.type';
 import type { AuthPayload, Session } from './auth.type';
 
@@ -15,6 +16,7 @@ export class SessionService {
     private readonly accessTokens: AccessTokens,
     private readonly refreshTtlSeconds: number,
     private readonly events: EventPublisher,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   /** Starts a session for a user who just proved who they are. */
@@ -42,6 +44,7 @@ export class SessionService {
       select: { sessionId: true, session: { select: { userId: true, revokedAt: true, expiresAt: true } } },
     });
     if (!found) throw new UnauthenticatedError('Invalid refresh token.');
+    await this.rateLimits.consume('refreshesPerSession', found.sessionId);
     if (found.session.revokedAt || found.session.expiresAt <= now) {
       throw new UnauthenticatedError('This session has ended; sign in again.');
     }

@@ -7,6 +7,7 @@ import { BODY_MAX, type SendMessageInput } from './message.inputs';
 import { type Message, messageSelect, toMessage } from './message.type';
 import { movePointers, type PointerMove } from './receipt.service';
 import type { EventPublisher } from '../../realtime/topics';
+import type { RateLimits } from '../../server/rate-limits';
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
 
@@ -22,6 +23,7 @@ export class MessageService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly events: EventPublisher,
+    private readonly rateLimits: RateLimits,
   ) {}
 
   /**
@@ -34,6 +36,8 @@ export class MessageService {
     const clientId = input.clientId ?? null;
     const earlier = clientId && (await this.byClientId(viewerId, clientId, input.chatId));
     if (earlier) return earlier;
+    await this.rateLimits.consume('messagesPerUser', viewerId);
+    await this.rateLimits.consume('messagesPerChat', input.chatId);
     let stored: { message: Message; receipt: PointerMove | null };
     try {
       stored = await this.prisma.$transaction(async (tx) => {

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import {
+  BurstyRateLimiter,
+  type IRateLimiterOptions,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import { RateLimitedError } from '../errors/errors';
+
+type Limiter = RateLimiterMemory | RateLimiterRedis | BurstyRateLimiter;
+
+/** Points per duration (seconds) for each limit, before RATE_LIMIT_SCALE. */
+const LIMITS = {
+  loginFailuresPerAccount: { points: 10, duration: 15 * 60 },
+  loginFailuresPerAddress: { points: 50, duration: 15 * 60 },
+  signUpsPerAddress: { points: 10, duration: 60 * 60 },
+  refreshesPerSession: { points: 30, duration: 60 },
+  /** 5 per second sustained, bursts of 20. */
+  messagesPerUser: { points: 5, duration: 1, burst: 20 },
+  messagesPerChat: { points: 30, duration: 1, burst: 100 },
+  typingPerUser: { points: 20, duration: 10 },
+  socketsPerAddress: { points: 30, duration: 60 },
+};
+/** A lockout after too many failed logins lasts this long, doubling with every lockout of the day. */
+const LOCKOUT_SECONDS = 15 * 60;
+
+export type LimitName = keyof typeof LIMITS;
+
+/**
+ * Abuse limits, shared by every instance through Redis when there is one (each falls back to
+ * memory while Redis is unreachable), in memory otherwise. `scale` multiplies every allowance.
+ */
+export class RateLimits {
+  private readonly limiters: Record<LimitName, Limiter>;
+  private readonly lockouts: RateLimiterMemory | RateLimiterRedis;
+
+  constructor(redis: Redis | undefined, scale = 1) {
+    const make = (keyPrefix: string, options: IRateLimiterOptions) => {
+      const memory = new RateLimiterMemory({ ...options, keyPrefix });
+      return redis ? new RateLimiterRedis({ ...options, keyPrefix, storeClient: redis, insuranceLimiter: memory }) : memory;
+    };
+    const build = (name: LimitName): Limiter => {
+      const { points, duration, burst } = { burst: undefined, ...LIMITS[name] } as { points: number; duration: number; burst?: number };
+      const steady = make(`rl:${name}`, { points: points * scale, duration });
+      if (burst === undefined) return steady;
+      return new BurstyRateLimiter(steady, make(`rl:${name}:burst`, { points: burst * scale, duration: Math.ceil(burst / points) * 10 }));
+    };
+    this.limiters = Object.fromEntries(Object.keys(LIMITS).map((name) => [name, build(name as LimitName)])) as Record<LimitName, Limiter>;
+    this.lockouts = make('rl:lockouts', { points: 1_000, duration: 24 * 60 * 60 });
+  }
+
+  /** Counts one attempt; RATE_LIMITED (with retryAfterSeconds) when the allowance is spent. */
+  async consume(name: LimitName, key: string): Promise<void> {
+    try {
+      await this.limiters[name].consume(key);
+    } catch (rejection) {
+      throw toRateLimited(rejection);
+    }
+  }
+
+  /** RATE_LIMITED when the allowance is already spent, without counting anything. */
+  async assertAllowed(name: Extract<LimitName, 'loginFailuresPerAccount' | 'loginFailuresPerAddress'>, key: string): Promise<void> {
+    const limiter = this.limiters[name] as RateLimiterMemory;
+    const state = await limiter.get(key);
+    if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw toRateLimited(state);
+  }
+
+  /** A failed login: counted per account and per address; the account's Nth lockout lasts 2^N times longer. */
+  async loginFailed(account: string, address: string): Promise<void> {
+    await this.consume('loginFailuresPerAddress', address).catch(() => {});
+    try {
+      await this.limiters.loginFailuresPerAccount.consume(account);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const lockout = await this.lockouts.consume(account);
+      const seconds = LOCKOUT_SECONDS * 2 ** Math.min(lockout.consumedPoints - 1, 10);
+      await (this.limiters.loginFailuresPerAccount as RateLimiterMemory).block(account, seconds);
+    }
+  }
+
+  async loginSucceeded(account: string): Promise<void> {
+    await (this.limiters.loginFailuresPerAccount as RateLimiterMemory).delete(account);
+  }
+}
+
+function toRateLimited(rejection: unknown): Error {
+  if (rejection instanceof RateLimiterRes) return new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+  return rejection instanceof Error ? rejection : new Error(String(rejection));
+}
