@@ -7,6 +7,9 @@ import { PrismaClient } from '../generated/prisma/client';
 import { type MigrationAdapterFactory, pgliteMigrationAdapter, postgresMigrationAdapter } from './migration-adapters';
 import { applyMigrations } from './migrator';
 
+/** No query or transaction may take longer; migrations (which may) run without it. */
+const QUERY_TIMEOUT_MS = 8_000;
+
 export interface DatabaseOptions {
   /** A PostgreSQL server. Without it the embedded PGlite engine is used. */
   databaseUrl?: string;
@@ -31,6 +34,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
 
   const prisma = new PrismaClient({
     adapter,
+    transactionOptions: { maxWait: QUERY_TIMEOUT_MS, timeout: QUERY_TIMEOUT_MS },
     log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
   });
   if (options.onQuery) {
@@ -60,10 +64,11 @@ async function connect(options: DatabaseOptions): Promise<{
   engine: Database['engine'];
 }> {
   if (options.databaseUrl) {
-    // A dead server must fail requests quickly rather than leave them waiting on the pool.
+    // A dead or unreachable server must fail requests within seconds, not leave them hanging.
     const pool = { connectionTimeoutMillis: 5_000 };
+    const queries = { query_timeout: QUERY_TIMEOUT_MS, statement_timeout: QUERY_TIMEOUT_MS };
     return {
-      adapter: new PrismaPg({ ...pool, connectionString: options.databaseUrl }),
+      adapter: new PrismaPg({ ...pool, ...queries, connectionString: options.databaseUrl }),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
       closeDriver: async () => {},
       engine: 'postgresql',
