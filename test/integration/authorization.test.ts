@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, openPrivateChat, sendMessage } from '../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../helpers/factories';
 import { postGraphQL, startTestServer, type TestServer } from '../helpers/server';
+import { wsClient, wsExecute } from '../helpers/ws';
 
 let server: TestServer;
 let ada: TestUser;
@@ -34,7 +35,8 @@ afterAll(() => server.close());
 async function snapshot(): Promise<string> {
   const prisma = server.parley.database.prisma;
   const tables = await Promise.all([
-    prisma.user.findMany({ orderBy: { id: 'asc' } }),
+    // Presence (lastSeenAt) changes whenever a socket closes; it is not what an attempt could change.
+    prisma.user.findMany({ orderBy: { id: 'asc' }, omit: { lastSeenAt: true, updatedAt: true } }),
     prisma.session.findMany({ orderBy: { id: 'asc' } }),
     prisma.refreshToken.findMany({ orderBy: { tokenHash: 'asc' } }),
     prisma.friendship.findMany({ orderBy: { id: 'asc' } }),
@@ -69,7 +71,23 @@ const attempts: [name: string, query: string, variables: () => Record<string, un
   ['removeFriend', 'mutation ($id: ID!) { removeFriend(userId: $id) }', () => ({ id: bob.id }), 'false'],
   ['unblockUser', 'mutation ($id: ID!) { unblockUser(userId: $id) }', () => ({ id: ada.id }), 'false'],
   ['logOut', 'mutation ($token: String!) { logOut(refreshToken: $token) }', () => ({ token: ids.adaRefresh }), 'false'],
+  ['setTyping', 'mutation ($id: ID!) { setTyping(chatId: $id, isTyping: true) }', () => ({ id: ids.group }), 'NOT_FOUND'],
 ];
+
+/** The same for subscriptions, over the socket. */
+const subscriptionAttempts: [name: string, query: string, variables: () => Record<string, unknown>][] = [
+  ['messageAdded', 'subscription ($id: ID) { messageAdded(chatId: $id) { id } }', () => ({ id: ids.group })],
+  ['messageAdded with afterSeq', 'subscription ($id: ID) { messageAdded(chatId: $id, afterSeq: 0) { id body } }', () => ({ id: ids.private })],
+  ['messageUpdated', 'subscription ($id: ID) { messageUpdated(chatId: $id) { id } }', () => ({ id: ids.group })],
+  ['readReceiptUpdated', 'subscription ($id: ID) { readReceiptUpdated(chatId: $id) { lastReadSeq } }', () => ({ id: ids.private })],
+  ['typing', 'subscription ($id: ID!) { typing(chatId: $id) { isTyping } }', () => ({ id: ids.group })],
+];
+
+let refused = 0;
+afterAll(() => {
+  const total = attempts.length + subscriptionAttempts.length;
+  console.log(`${refused} of ${total} cross-user attempts refused`);
+});
 
 describe('another user’s ids', () => {
   it.each(attempts)('are refused by %s, and nothing changes', async (_, query, variables, outcome) => {
@@ -83,6 +101,18 @@ describe('another user’s ids', () => {
       expect(Object.values(result.data ?? {})[0]).toBe(outcome === 'null' ? null : false);
     }
     expect(await snapshot()).toBe(before);
+    refused += 1;
+  });
+
+  it.each(subscriptionAttempts)('are refused by the %s subscription', async (_, query, variables) => {
+    const client = wsClient(server.url, { authorization: `Bearer ${eve.accessToken}` });
+    const before = await snapshot();
+    const result = await wsExecute(client, query, variables());
+    await client.dispose();
+    expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(result.data ?? null).toBeNull();
+    expect(await snapshot()).toBe(before);
+    refused += 1;
   });
 
   it('are refused exactly like ids that do not exist', async () => {

@@ -1,13 +1,18 @@
 import { BadInputError } from '../../errors/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { LiveFeed, streamOf } from '../../realtime/live-feed';
+import { LiveFeed, streamOf, topicFeed } from '../../realtime/live-feed';
 import type { Realtime } from '../../realtime/realtime';
 import type { SocketState } from '../../realtime/sockets';
 import type { MessageEvent } from '../../realtime/topics';
 import { assertChatMember } from '../chats/chat.access';
-import { type Message, messageSelect, toMessage } from './message.type';
+import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 const CATCH_UP_PAGE = 100;
+
+/** Per-event authorization: the viewer is in the chat now (not merely when subscribing), and it is the one asked for. */
+function visible(socket: SocketState, wanted: string | null | undefined, chatId: string): boolean {
+  return socket.chatIds.has(chatId) && (wanted == null || wanted === chatId);
+}
 const RESYNC = Symbol('resync');
 
 /**
@@ -37,6 +42,18 @@ export class MessageFeed {
       await feed.return();
       throw error;
     }
+  }
+
+  /** messageUpdated: edits and deletions, in one chat (checked now) or in all the viewer's chats. */
+  async updated(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
+    if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
+    return topicFeed(this.realtime.bus, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined));
+  }
+
+  /** readReceiptUpdated: every pointer move, in one chat (checked now) or in all the viewer's chats. */
+  async receipts(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<ReadReceipt>> {
+    if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
+    return topicFeed(this.realtime.bus, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined));
   }
 
   /** The last seq already known to the subscriber, per chat: afterSeq, else each chat's current lastSeq. */
@@ -69,8 +86,7 @@ export class MessageFeed {
         continue;
       }
       const { message } = event;
-      // Per-event authorization: membership is what it is now, not what it was at subscription.
-      if (!socket.chatIds.has(message.chatId) || (chatId !== null && message.chatId !== chatId)) continue;
+      if (!visible(socket, chatId, message.chatId)) continue;
       const last = delivered.get(message.chatId);
       if (last !== undefined && message.seq <= last) continue;
       if (last !== undefined && message.seq > last + 1) {

@@ -1,17 +1,11 @@
 import { Arg, Authorized, Ctx, ID, Int, Resolver, Root, Subscription } from 'type-graphql';
 import { requireSocket } from '../../realtime/socket-context';
-import { topicFeed } from '../../realtime/live-feed';
 import type { Context } from '../../server/context';
 import { Message, ReadReceipt } from './message.type';
 
 interface ChatArgs {
   chatId?: string | null;
   afterSeq?: number | null;
-}
-
-/** Whether an event of `chatId` may reach this subscription: the viewer is in the chat now, and it is the one asked for. */
-function wanted(context: Context, args: ChatArgs, chatId: string): boolean {
-  return requireSocket(context).chatIds.has(chatId) && (args.chatId == null || args.chatId === chatId);
 }
 
 @Resolver()
@@ -35,10 +29,7 @@ export class MessageSubscriptionResolver {
   @Authorized()
   @Subscription(() => Message, {
     description: "Edits and deletions, in one chat or in all the viewer's chats.",
-    subscribe: ({ args, context }) =>
-      topicFeed((context as Context).realtime.bus, 'message.updated', (event) =>
-        wanted(context as Context, args as ChatArgs, event.chatId) ? event.message : undefined,
-      ),
+    subscribe: ({ args, context }) => (context as Context).feeds.messages.updated(requireSocket(context as Context), (args as ChatArgs).chatId),
   })
   messageUpdated(@Root() message: Message, @Ctx() context: Context, @Arg('chatId', () => ID, { nullable: true }) _chatId: string | null): Message {
     context.refreshLoaders();
@@ -48,10 +39,7 @@ export class MessageSubscriptionResolver {
   @Authorized()
   @Subscription(() => ReadReceipt, {
     description: 'Every move of a read or delivered pointer, in one chat or in all the viewer’s chats.',
-    subscribe: ({ args, context }) =>
-      topicFeed((context as Context).realtime.bus, 'receipt.updated', (event) =>
-        wanted(context as Context, args as ChatArgs, event.chatId) ? event.receipt : undefined,
-      ),
+    subscribe: ({ args, context }) => (context as Context).feeds.messages.receipts(requireSocket(context as Context), (args as ChatArgs).chatId),
   })
   readReceiptUpdated(@Root() receipt: ReadReceipt, @Ctx() context: Context, @Arg('chatId', () => ID, { nullable: true }) _chatId: string | null): ReadReceipt {
     context.refreshLoaders();
