@@ -80,7 +80,13 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
     logger.info('redis is back: subscribers catch up from the database');
     for (const listener of resyncListeners) listener();
   });
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient, serializer }) as PubSubEventTarget;
+  // The event target publishes without handling the promise; during an outage that rejection would be
+  // unhandled and end the process. This publisher logs instead: the database stays the truth.
+  const publisher = {
+    publish: (channel: string, message: string) =>
+      publishClient.publish(channel, message).catch((error: Error) => logger.warn({ err: error.message, channel }, 'event not published')),
+  } as unknown as Redis;
+  const eventTarget = createRedisEventTarget({ publishClient: publisher, subscribeClient, serializer }) as PubSubEventTarget;
   const pubsub: ParleyPubSub = createPubSub({ eventTarget });
   return {
     pubsub,

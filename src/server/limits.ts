@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type DocumentNode,
   getNamedType,
+  getOperationAST,
   type GraphQLSchema,
   GraphQLError,
   isListType,
@@ -71,19 +72,38 @@ const oneCredentialMutation: ValidationRule = (context) => {
 
 /** Refuses an operation whose estimated cost passes the limit. */
 export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables,
-    operationName: operationName ?? undefined,
-    estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+  // No such operation: graphql reports that itself (getComplexity would crash on it).
+  if (!getOperationAST(document, operationName)) return;
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName: operationName ?? undefined,
+      estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch {
+    // Variables of the wrong type: execution refuses them with BAD_USER_INPUT before anything runs.
+    return;
+  }
   if (cost > LIMITS.cost) {
     throw new GraphQLError(`Query is too expensive (cost ${cost}, limit ${LIMITS.cost}); ask for smaller pages.`, {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
     });
   }
 }
+
+/** An operationName the document does not define is the client's mistake: 400, not Apollo's 500. */
+const clientMistakesAre400: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, response }) {
+        if (errors.some((error) => error.extensions?.code === 'OPERATION_RESOLUTION_FAILURE')) response.http.status = 400;
+      },
+    };
+  },
+};
 
 /** Depth, aliases, directives, tokens and (in production) no field suggestions, from graphql-armor; cost from the estimator above. */
 export function operationLimits(production: boolean): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
@@ -107,7 +127,7 @@ export function operationLimits(production: boolean): { plugins: ApolloServerPlu
       };
     },
   };
-  return { plugins: [...armor.plugins, costPlugin], validationRules: [...armor.validationRules, oneCredentialMutation] };
+  return { plugins: [...armor.plugins, costPlugin, clientMistakesAre400], validationRules: [...armor.validationRules, oneCredentialMutation] };
 }
 
 /** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */
