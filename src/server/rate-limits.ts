@@ -18,7 +18,7 @@ const LIMITS = {
   refreshesPerSession: { points: 30, duration: 60 },
   /** 5 per second sustained, bursts of 20. */
   messagesPerUser: { points: 5, duration: 1, burst: 20 },
-  messagesPerChat: { points: 30, duration: 1, burst: 100 },
+  messagesPerChat: { points: 20, duration: 1, burst: 60 },
   typingPerUser: { points: 20, duration: 10 },
   socketsPerAddress: { points: 30, duration: 60 },
 };

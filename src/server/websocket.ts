@@ -110,7 +110,8 @@ export function attachWebSocket(options: {
         if (connection) await realtime.sockets.close(connection.socket);
       },
       onSubscribe: (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        // graphql-ws has already registered this one when it asks.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket.`, { extensions: { code: 'RATE_LIMITED' } })];
         }
         // The same limits as over HTTP: tokens, depth, aliases, directives, cost.

@@ -1,0 +1,88 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RefreshSessionDocument } from '../../generated/graphql';
+import { createGroup } from '../../helpers/chat-factories';
+import { signUpUser } from '../../helpers/factories';
+import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
+import { wsClient } from '../../helpers/ws';
+
+let server: TestServer;
+let strict: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+  strict = await startTestServer({ env: { RATE_LIMIT_SCALE: '1', TRUST_PROXY: 'loopback' } });
+});
+afterAll(async () => {
+  await server.close();
+  await strict.close();
+});
+
+describe('socket limits', () => {
+  it('allow at most 50 open sockets per user', async () => {
+    const user = await signUpUser(server);
+    const clients = Array.from({ length: 50 }, () => wsClient(server.url, { authorization: `Bearer ${user.accessToken}` }));
+    // A subscription answered on each proves it is open and counted.
+    await Promise.all(clients.map((client) => new Promise<void>((resolve) => {
+      const dispose = client.subscribe({ query: 'subscription { presenceChanged { isOnline } }' }, { next: () => {}, error: () => resolve(), complete: () => resolve() });
+      setTimeout(() => { dispose(); resolve(); }, 300);
+    })));
+    const extra = wsClient(server.url, { authorization: `Bearer ${user.accessToken}` });
+    expect((await extra.closed).code).toBe(4429);
+    await Promise.all([...clients, extra].map((client) => client.dispose()));
+  }, 60_000);
+
+  it('allow at most 100 subscriptions per socket', async () => {
+    const user = await signUpUser(server);
+    const chatId = await createGroup(server, user, []);
+    const client = wsClient(server.url, { authorization: `Bearer ${user.accessToken}` });
+    const errors: unknown[] = [];
+    for (let index = 0; index < 100; index += 1) {
+      client.subscribe({ query: 'subscription ($c: ID) { messageAdded(chatId: $c) { id } }', variables: { c: chatId } }, { next: () => {}, error: (error) => errors.push(error), complete: () => {} });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const refused = await new Promise<unknown>((resolve) =>
+      client.subscribe({ query: 'subscription { presenceChanged { isOnline } }' }, { next: () => {}, error: resolve, complete: () => resolve(null) }),
+    );
+    expect(JSON.stringify(errors)).toBe('[]');
+    expect(JSON.stringify(refused)).toMatch(/At most 100 subscriptions per socket/);
+    await client.dispose();
+  }, 30_000);
+
+  it('closes a socket that sends a message over 64 KiB with 1009', async () => {
+    const user = await signUpUser(server);
+    const socket = new WebSocket(server.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${user.accessToken}` } }));
+    socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: `{ me { id } } # ${'x'.repeat(70 * 1024)}` } }));
+    const code = await new Promise<number>((resolve) => socket.on('close', resolve));
+    expect(code).toBe(1009);
+  });
+});
+
+describe('rate limits on sessions and chats', () => {
+  it('limit refreshes per session', async () => {
+    const user = await signUpUser(strict, {}, { 'x-forwarded-for': '198.51.100.7' });
+    let token = user.refreshToken;
+    let limited;
+    for (let attempt = 0; attempt < 31 && !limited; attempt += 1) {
+      const result = await strict.request(RefreshSessionDocument, { refreshToken: token });
+      if (result.data) token = result.data.refreshSession.refreshToken;
+      else limited = result.errors?.[0]?.extensions;
+    }
+    expect(limited).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('limit messages per chat across its members', async () => {
+    const members = await Promise.all(Array.from({ length: 16 }, (_, index) => signUpUser(strict, {}, { 'x-forwarded-for': `198.51.100.${20 + index}` })));
+    const chatId = await createGroup(strict, members[0]!, members.slice(1));
+    const sends = members.flatMap((member) =>
+      Array.from({ length: 20 }, (_, index) =>
+        postGraphQL(strict.url, { query: 'mutation ($c: ID!, $b: String) { sendMessage(input: { chatId: $c, body: $b }) { seq } }', variables: { c: chatId, b: `m${index}` } }, { token: member.accessToken }),
+      ),
+    );
+    const results = await Promise.all(sends);
+    const limited = results.filter((result) => result.errors?.[0]?.extensions.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(await strict.parley.database.prisma.message.count({ where: { chatId } })).toBe(results.length - limited.length);
+  });
+});
