@@ -2,7 +2,7 @@ import type { EventBus } from './pubsub';
 import type { Topic, Topics } from './topics';
 
 /** More events than this waiting for one subscriber means it cannot keep up: it ends, and the client catches up. */
-const MAX_BUFFERED_EVENTS = 10_000;
+const MAX_BUFFERED_EVENTS = 1_000;
 
 /**
  * Events for one subscription, buffered from the moment it is created (not from its first read),
@@ -15,6 +15,9 @@ export class LiveFeed<T> implements AsyncIterableIterator<T> {
   private readonly cleanups: (() => void)[] = [];
   private closed = false;
   private failure: Error | undefined;
+
+  /** `onOverflow` runs when the subscriber falls too far behind (its socket is closed with 1013). */
+  constructor(private readonly onOverflow: () => void = () => {}) {}
 
   onClose(cleanup: () => void): void {
     if (this.closed) cleanup();
@@ -30,6 +33,7 @@ export class LiveFeed<T> implements AsyncIterableIterator<T> {
     } else if (this.items.length >= MAX_BUFFERED_EVENTS) {
       this.failure = new Error('Too many events waiting for this subscription; resubscribe and catch up.');
       void this.return();
+      this.onOverflow();
     } else {
       this.items.push(item);
     }
@@ -84,8 +88,9 @@ export function topicFeed<TTopic extends Topic, TOut>(
   bus: EventBus,
   topic: TTopic,
   select: (payload: Topics[TTopic][0]) => TOut | undefined,
+  onOverflow?: () => void,
 ): LiveFeed<TOut> {
-  const feed = new LiveFeed<TOut>();
+  const feed = new LiveFeed<TOut>(onOverflow);
   feed.onClose(
     bus.listen(topic, (payload) => {
       const selected = select(payload);

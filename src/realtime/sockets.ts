@@ -5,6 +5,8 @@ import type { EventBus } from './pubsub';
 import type { Presence } from './presence';
 import type { ChatUpdateEvent, FriendshipChange, SessionRevocation } from './topics';
 
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
 /** Closed with this when the session ends or its token expires: the client signs in again and reconnects. */
 export const CLOSE_SESSION_ENDED = 4403;
 
@@ -25,6 +27,11 @@ export class SocketState {
   get userId(): string {
     return this.viewer.userId;
   }
+
+  /** This socket's reader cannot keep up: close it (1013) so that the client reconnects and catches up. */
+  readonly tooSlow = (): void => {
+    this.socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
+  };
 }
 
 /** The open sockets of this instance, kept in step with membership, friendship and session events. */

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
-import type { SocketState } from '../realtime/sockets';
+import { CLOSE_TRY_AGAIN_LATER, type SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
@@ -39,7 +39,6 @@ function pingIdleSockets(wss: WebSocketServer): () => void {
 
 /** A socket whose unsent data passes this is closed (1013) rather than left to grow memory; its client catches up. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
-export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 interface Connection {
   authorization: string;

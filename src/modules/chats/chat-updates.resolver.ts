@@ -15,8 +15,11 @@ export class ChatUpdatesResolver {
     subscribe: ({ context }) => {
       const socket = requireSocket(context as Context);
       // Members after the event, and those it concerns: a removed member hears of it one last time.
-      return topicFeed((context as Context).realtime.bus, 'chat.updated', (event) =>
-        event.memberIds.includes(socket.userId) || event.userIds.includes(socket.userId) ? event : undefined,
+      return topicFeed(
+        (context as Context).realtime.bus,
+        'chat.updated',
+        (event) => (event.memberIds.includes(socket.userId) || event.userIds.includes(socket.userId) ? event : undefined),
+        socket.tooSlow,
       );
     },
   })

@@ -15,7 +15,11 @@ export class TypingFeed {
 
   async typing(socket: SocketState, chatId: string): Promise<AsyncIterableIterator<TypingSignal>> {
     await assertChatMember(this.prisma, chatId, socket.userId);
-    const feed = new LiveFeed<TypingSignal>();
+    const feed = new LiveFeed<TypingSignal>(socket.tooSlow);
+    // Every push, live or at expiry, needs the viewer to be in the chat at that moment.
+    const tell = (signal: TypingSignal) => {
+      if (socket.chatIds.has(chatId)) feed.push(signal);
+    };
     // Expiry is kept by each subscriber, so it holds across instances and survives a typist's crash.
     const expiries = new Map<string, NodeJS.Timeout>();
     feed.onClose(() => expiries.forEach((timer) => clearTimeout(timer)));
@@ -27,11 +31,11 @@ export class TypingFeed {
         if (signal.isTyping) {
           const expire = () => {
             expiries.delete(signal.userId);
-            feed.push({ ...signal, isTyping: false, at: new Date() });
+            tell({ ...signal, isTyping: false, at: new Date() });
           };
           expiries.set(signal.userId, setTimeout(expire, TYPING_TTL_MS));
         }
-        feed.push(signal);
+        tell(signal);
       }),
     );
     return feed;

@@ -31,7 +31,7 @@ export class MessageFeed {
     const { chatId, afterSeq } = args;
     if (afterSeq != null && chatId == null) throw new BadInputError('afterSeq', 'afterSeq needs a chatId.');
     if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
-    const feed = new LiveFeed<MessageEvent | typeof RESYNC>();
+    const feed = new LiveFeed<MessageEvent | typeof RESYNC>(socket.tooSlow);
     feed.onClose(this.realtime.bus.listen('message.added', (event) => feed.push(event)));
     feed.onClose(this.realtime.bus.onResync(() => feed.push(RESYNC)));
     try {
@@ -47,13 +47,13 @@ export class MessageFeed {
   /** messageUpdated: edits and deletions, in one chat (checked now) or in all the viewer's chats. */
   async updated(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    return topicFeed(this.realtime.bus, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined));
+    return topicFeed(this.realtime.bus, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined), socket.tooSlow);
   }
 
   /** readReceiptUpdated: every pointer move, in one chat (checked now) or in all the viewer's chats. */
   async receipts(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<ReadReceipt>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    return topicFeed(this.realtime.bus, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined));
+    return topicFeed(this.realtime.bus, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined), socket.tooSlow);
   }
 
   /** The last seq already known to the subscriber, per chat: afterSeq, else each chat's current lastSeq. */

@@ -13,7 +13,7 @@ export class PresenceResolver {
     description: "Online/offline changes of the viewer's friends and of people in the viewer's chats.",
     subscribe: ({ context }) => {
       const socket = requireSocket(context as Context);
-      return topicFeed((context as Context).realtime.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined));
+      return topicFeed((context as Context).realtime.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined), socket.tooSlow);
     },
   })
   presenceChanged(@Root() event: PresenceEvent, @Ctx() context: Context): PresenceEvent {
