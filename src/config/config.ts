@@ -22,6 +22,8 @@ export interface Config {
   trustProxy: string[];
   /** Multiplies every rate limit's allowance (tests and benchmarks raise it). */
   rateLimitScale: number;
+  /** How often sockets are pinged; one that missed the previous ping is dropped. */
+  wsPingIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +65,7 @@ const environment = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('false'),
   TRUST_PROXY: z.string().default(''),
   RATE_LIMIT_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
+  WS_PING_INTERVAL: duration('30s'),
 });
 
 /** Reads and validates the environment; every bad value is reported, each with its variable's name. */
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlIntrospection: values.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: values.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
     rateLimitScale: values.RATE_LIMIT_SCALE,
+    wsPingIntervalSeconds: values.WS_PING_INTERVAL,
   };
 }
 

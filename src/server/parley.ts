@@ -55,6 +55,7 @@ export async function startParley(
     validationRules: limits.validationRules,
     rateLimits,
     trustProxy: config.trustProxy,
+    pingIntervalMs: config.wsPingIntervalSeconds * 1000,
   });
   await http.fastify.listen({ port: config.port, host: config.host });
   const address = http.fastify.server.address();

@@ -35,7 +35,11 @@ export class RateLimits {
   private readonly limiters: Record<LimitName, Limiter>;
   private readonly lockouts: RateLimiterMemory | RateLimiterRedis;
 
-  constructor(redis: Redis | undefined, scale = 1) {
+  constructor(
+    redis: Redis | undefined,
+    scale = 1,
+    private readonly lockoutSeconds = LOCKOUT_SECONDS,
+  ) {
     const make = (keyPrefix: string, options: IRateLimiterOptions) => {
       const memory = new RateLimiterMemory({ ...options, keyPrefix });
       return redis ? new RateLimiterRedis({ ...options, keyPrefix, storeClient: redis, insuranceLimiter: memory }) : memory;
@@ -66,17 +70,18 @@ export class RateLimits {
     if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw toRateLimited(state);
   }
 
-  /** A failed login: counted per account and per address; the account's Nth lockout lasts 2^N times longer. */
+  /**
+   * A failed login: counted per account and per address. The failure that spends an account's
+   * allowance locks it; each lockout of the day lasts twice as long as the one before.
+   */
   async loginFailed(account: string, address: string): Promise<void> {
     await this.consume('loginFailuresPerAddress', address).catch(() => {});
-    try {
-      await this.limiters.loginFailuresPerAccount.consume(account);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const lockout = await this.lockouts.consume(account);
-      const seconds = LOCKOUT_SECONDS * 2 ** Math.min(lockout.consumedPoints - 1, 10);
-      await (this.limiters.loginFailuresPerAccount as RateLimiterMemory).block(account, seconds);
-    }
+    const limiter = this.limiters.loginFailuresPerAccount as RateLimiterMemory;
+    const counted = await limiter.consume(account).catch((rejection: unknown) => rejection);
+    if (!(counted instanceof RateLimiterRes)) throw counted;
+    if (counted.remainingPoints > 0) return;
+    const lockout = await this.lockouts.consume(account);
+    await limiter.block(account, this.lockoutSeconds * 2 ** Math.min(lockout.consumedPoints - 1, 10));
   }
 
   async loginSucceeded(account: string): Promise<void> {

@@ -19,10 +19,8 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_SOCKETS_PER_USER = 50;
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
 export const CLOSE_TOO_MANY = 4429;
-const PING_INTERVAL_MS = 30_000;
-
-/** Every 30 seconds each socket is pinged; one that did not answer the previous ping is dropped. */
-function pingIdleSockets(wss: WebSocketServer): () => void {
+/** Every interval each socket is pinged; one that did not answer the previous ping is dropped. */
+function pingIdleSockets(wss: WebSocketServer, intervalMs: number): () => void {
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (socket) => {
     alive.add(socket);
@@ -33,7 +31,7 @@ function pingIdleSockets(wss: WebSocketServer): () => void {
       if (!alive.delete(socket)) socket.terminate();
       else socket.ping();
     }
-  }, PING_INTERVAL_MS).unref();
+  }, intervalMs).unref();
   return () => clearInterval(timer);
 }
 
@@ -64,12 +62,13 @@ export function attachWebSocket(options: {
   validationRules: readonly ValidationRule[];
   rateLimits: RateLimits;
   trustProxy: string[];
+  pingIntervalMs: number;
 }) {
   const { authenticator, realtime } = options.context;
   const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH, maxPayload: MAX_MESSAGE_BYTES });
   const trusted = proxyAddr.compile(options.trustProxy);
   const addressOf = (request: IncomingMessage) => (options.trustProxy.length > 0 ? proxyAddr(request, trusted) : request.socket.remoteAddress ?? 'unknown');
-  const stopPinging = pingIdleSockets(wss);
+  const stopPinging = pingIdleSockets(wss, options.pingIntervalMs);
   const connections = new WeakMap<object, Connection>();
   const server = useServer<Record<string, unknown> | undefined>(
     {
