@@ -1,3 +1,5 @@
+import type DataLoader from 'dataloader';
+import { NotFoundError } from '../errors/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import { chatLoader, chatMembersLoader } from '../modules/chats/chat.loaders';
 import { friendshipWithLoader } from '../modules/friendships/friendship.loaders';
@@ -17,4 +19,11 @@ export function createLoaders({ prisma, realtime }: { prisma: PrismaClient; real
     messageBySeq: messageBySeqLoader(prisma),
     friendshipWith: friendshipWithLoader(prisma, viewerId),
   };
+}
+
+/** A row another visible row points at (a message's author, a member's user): it must exist. */
+export async function loadExisting<TValue>(loader: DataLoader<string, TValue | null>, id: string, what: string): Promise<TValue> {
+  const value = await loader.load(id);
+  if (!value) throw new NotFoundError(what);
+  return value;
 }

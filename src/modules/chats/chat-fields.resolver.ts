@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { requireViewer } from '../../auth/auth-checker';
 import { NotFoundError } from '../../errors/errors';
 import type { Context } from '../../server/context';
+import { loadExisting } from '../../server/loaders';
 import type { Connection } from '../../server/relay';
 import type { MessageHistoryService } from '../messages/message-history.service';
 import { Message, MessageConnection } from '../messages/message.type';
@@ -59,8 +60,6 @@ async function viewerMember(chat: Chat, context: Context): Promise<ChatMember> {
 export class ChatMemberFieldsResolver {
   @FieldResolver(() => User)
   async user(@Root() member: ChatMember, @Ctx() context: Context): Promise<User> {
-    const user = await context.loaders.user.load(member.userId);
-    if (!user) throw new NotFoundError('User');
-    return user;
+    return loadExisting(context.loaders.user, member.userId, 'User');
   }
 }

@@ -1,8 +1,8 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
-import { NotFoundError } from '../../errors/errors';
 import { topicFeed } from '../../realtime/live-feed';
 import { requireSocket } from '../../realtime/socket-context';
 import type { Context } from '../../server/context';
+import { loadExisting } from '../../server/loaders';
 import { User } from '../users/user.type';
 import { ChatUpdate } from './chat-update.type';
 import { Chat } from './chat.type';
@@ -30,9 +30,7 @@ export class ChatUpdatesResolver {
 
   @FieldResolver(() => Chat)
   async chat(@Root() event: ChatUpdate, @Ctx() context: Context): Promise<Chat> {
-    const chat = await context.loaders.chat.load(event.chatId);
-    if (!chat) throw new NotFoundError('Chat');
-    return chat;
+    return loadExisting(context.loaders.chat, event.chatId, 'Chat');
   }
 
   @FieldResolver(() => [User], { description: 'Members the event concerns (added, removed, left, role changed).' })
@@ -43,8 +41,6 @@ export class ChatUpdatesResolver {
 
   @FieldResolver(() => User)
   async actor(@Root() event: ChatUpdate, @Ctx() context: Context): Promise<User> {
-    const actor = await context.loaders.user.load(event.actorId);
-    if (!actor) throw new NotFoundError('User');
-    return actor;
+    return loadExisting(context.loaders.user, event.actorId, 'User');
   }
 }

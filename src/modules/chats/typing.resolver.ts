@@ -1,9 +1,9 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import type { Viewer } from '../../auth/authenticator';
 import { CurrentUser } from '../../auth/auth-checker';
-import { NotFoundError } from '../../errors/errors';
 import { requireSocket } from '../../realtime/socket-context';
 import type { Context } from '../../server/context';
+import { loadExisting } from '../../server/loaders';
 import { User } from '../users/user.type';
 import { TypingEvent } from './chat-update.type';
 import { Chat } from './chat.type';
@@ -31,15 +31,11 @@ export class TypingResolver {
 
   @FieldResolver(() => Chat)
   async chat(@Root() event: TypingEvent, @Ctx() context: Context): Promise<Chat> {
-    const chat = await context.loaders.chat.load(event.chatId);
-    if (!chat) throw new NotFoundError('Chat');
-    return chat;
+    return loadExisting(context.loaders.chat, event.chatId, 'Chat');
   }
 
   @FieldResolver(() => User)
   async user(@Root() event: TypingEvent, @Ctx() context: Context): Promise<User> {
-    const user = await context.loaders.user.load(event.userId);
-    if (!user) throw new NotFoundError('User');
-    return user;
+    return loadExisting(context.loaders.user, event.userId, 'User');
   }
 }

@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Viewer } from '../../auth/authenticator';
 import { CurrentUser } from '../../auth/auth-checker';
-import { NotFoundError } from '../../errors/errors';
 import type { Context } from '../../server/context';
+import { loadExisting } from '../../server/loaders';
 import type { Connection } from '../../server/relay';
 import { User } from '../users/user.type';
 import type { FriendshipService } from './friendship.service';
@@ -62,8 +62,6 @@ export class FriendshipResolver {
 
   @FieldResolver(() => User, { description: "The other user, from the viewer's side." })
   async user(@Root() friendship: Friendship, @Ctx() context: Context): Promise<User> {
-    const user = await context.loaders.user.load(friendship.otherUserId);
-    if (!user) throw new NotFoundError('User');
-    return user;
+    return loadExisting(context.loaders.user, friendship.otherUserId, 'User');
   }
 }

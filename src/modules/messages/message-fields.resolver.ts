@@ -1,33 +1,21 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { requireViewer } from '../../auth/auth-checker';
-import { NotFoundError } from '../../errors/errors';
 import type { Context } from '../../server/context';
+import { loadExisting } from '../../server/loaders';
 import { Chat } from '../chats/chat.type';
 import { User } from '../users/user.type';
 import { Message, MessageStatus, ReadReceipt } from './message.type';
-
-async function loadChat(context: Context, chatId: string): Promise<Chat> {
-  const chat = await context.loaders.chat.load(chatId);
-  if (!chat) throw new NotFoundError('Chat');
-  return chat;
-}
-
-async function loadUser(context: Context, userId: string): Promise<User> {
-  const user = await context.loaders.user.load(userId);
-  if (!user) throw new NotFoundError('User');
-  return user;
-}
 
 @Resolver(() => Message)
 export class MessageFieldsResolver {
   @FieldResolver(() => Chat)
   chat(@Root() message: Message, @Ctx() context: Context): Promise<Chat> {
-    return loadChat(context, message.chatId);
+    return loadExisting(context.loaders.chat, message.chatId, 'Chat');
   }
 
   @FieldResolver(() => User)
   author(@Root() message: Message, @Ctx() context: Context): Promise<User> {
-    return loadUser(context, message.authorId);
+    return loadExisting(context.loaders.user, message.authorId, 'User');
   }
 
   @FieldResolver(() => MessageStatus, {
@@ -48,11 +36,11 @@ export class MessageFieldsResolver {
 export class ReadReceiptFieldsResolver {
   @FieldResolver(() => Chat)
   chat(@Root() receipt: ReadReceipt, @Ctx() context: Context): Promise<Chat> {
-    return loadChat(context, receipt.chatId);
+    return loadExisting(context.loaders.chat, receipt.chatId, 'Chat');
   }
 
   @FieldResolver(() => User)
   user(@Root() receipt: ReadReceipt, @Ctx() context: Context): Promise<User> {
-    return loadUser(context, receipt.userId);
+    return loadExisting(context.loaders.user, receipt.userId, 'User');
   }
 }

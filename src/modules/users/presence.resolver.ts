@@ -1,8 +1,8 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
-import { NotFoundError } from '../../errors/errors';
 import { topicFeed } from '../../realtime/live-feed';
 import { requireSocket } from '../../realtime/socket-context';
 import type { Context } from '../../server/context';
+import { loadExisting } from '../../server/loaders';
 import { PresenceEvent } from './presence.type';
 import { User } from './user.type';
 
@@ -23,9 +23,7 @@ export class PresenceResolver {
 
   @FieldResolver(() => User)
   async user(@Root() event: PresenceEvent, @Ctx() context: Context): Promise<User> {
-    const user = await context.loaders.user.load(event.userId);
-    if (!user) throw new NotFoundError('User');
-    return user;
+    return loadExisting(context.loaders.user, event.userId, 'User');
   }
 }
 
