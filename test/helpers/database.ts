@@ -14,7 +14,11 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) return { options: {}, drop: async () => {} };
+  return createPostgresDatabase(serverUrl);
+}
 
+/** A new, empty database on the PostgreSQL server at `serverUrl`; `drop` removes it. */
+export async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);

@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import WebSocket from 'ws';
-import type { TestDatabase } from './database';
+import { createPostgresDatabase, type TestDatabase } from './database';
 import { postGraphQL, TEST_JWT_SECRET } from './server';
 
 /**
@@ -67,21 +66,8 @@ export function requireServices(problems: (string | undefined)[]): void {
 }
 
 /** A new, empty database on the PostgreSQL server, whatever TEST_DATABASE_URL says; `drop` removes it. */
-export async function createPostgresTestDatabase(serverUrl: string = POSTGRES_URL): Promise<TestDatabase> {
-  const name = `parley_scale_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { options: { databaseUrl: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+export function createPostgresTestDatabase(serverUrl: string = POSTGRES_URL): Promise<TestDatabase> {
+  return createPostgresDatabase(serverUrl);
 }
 
 export function freePort(): Promise<number> {

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeDocument, SendMessageDocument } from '../../generated/graphql';
 import { createGroup } from '../../helpers/chat-factories';
-import type { TestDatabase } from '../../helpers/database';
+import { createPostgresDatabase, type TestDatabase } from '../../helpers/database';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
 import { TcpProxy } from '../../helpers/tcp-proxy';
@@ -17,21 +15,10 @@ const RECOVER_WITHIN_MS = 20_000;
 
 /** A new database on the machine's PostgreSQL, whose URL goes through `proxyPort`. */
 async function createDatabaseBehind(proxyPort: number): Promise<TestDatabase> {
-  const name = `parley_outage_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
+  const database = await createPostgresDatabase(POSTGRES_URL);
+  const url = new URL(database.options.databaseUrl!);
   url.port = String(proxyPort);
-  return { options: { databaseUrl: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { ...database, options: { databaseUrl: url.toString() } };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
