@@ -71,7 +71,13 @@ const oneCredentialMutation: ValidationRule = (context) => {
 };
 
 /** Refuses an operation whose estimated cost passes the limit. */
-export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string | null): void {
+export function assertAffordable(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  exposeLimits: boolean,
+): void {
   // No such operation: graphql reports that itself (getComplexity would crash on it).
   if (!getOperationAST(document, operationName)) return;
   let cost: number;
@@ -88,7 +94,8 @@ export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, 
     return;
   }
   if (cost > LIMITS.cost) {
-    throw new GraphQLError(`Query is too expensive (cost ${cost}, limit ${LIMITS.cost}); ask for smaller pages.`, {
+    const figures = exposeLimits ? ` (cost ${cost}, limit ${LIMITS.cost})` : '';
+    throw new GraphQLError(`Query is too expensive${figures}; ask for smaller pages.`, {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
     });
   }
@@ -106,7 +113,11 @@ const clientMistakesAre400: ApolloServerPlugin = {
 };
 
 /** Depth, aliases, directives, tokens and (in production) no field suggestions, from graphql-armor; cost from the estimator above. */
-export function operationLimits(production: boolean): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+export function operationLimits(production: boolean): {
+  plugins: ApolloServerPlugin[];
+  validationRules: ValidationRule[];
+  exposeLimits: boolean;
+} {
   const exposeLimits = !production;
   const armor = new ApolloArmor({
     maxDepth: { n: LIMITS.depth, exposeLimits },
@@ -122,18 +133,22 @@ export function operationLimits(production: boolean): { plugins: ApolloServerPlu
       return {
 
         async didResolveOperation({ document, request, schema }) {
-          assertAffordable(schema, document, request.variables, request.operationName);
+          assertAffordable(schema, document, request.variables, request.operationName, exposeLimits);
         },
       };
     },
   };
-  return { plugins: [...armor.plugins, costPlugin, clientMistakesAre400], validationRules: [...armor.validationRules, oneCredentialMutation] };
+  return {
+    plugins: [...armor.plugins, costPlugin, clientMistakesAre400],
+    validationRules: [...armor.validationRules, oneCredentialMutation],
+    exposeLimits,
+  };
 }
 
 /** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */
 export function checkSocketOperation(
   schema: GraphQLSchema,
-  validationRules: readonly ValidationRule[],
+  limits: { validationRules: readonly ValidationRule[]; exposeLimits: boolean },
   payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
 ): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
   let document: DocumentNode;
@@ -142,10 +157,10 @@ export function checkSocketOperation(
   } catch (error) {
     return { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
   }
-  const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
+  const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
   if (errors.length > 0) return { errors };
   try {
-    assertAffordable(schema, document, payload.variables ?? undefined, payload.operationName);
+    assertAffordable(schema, document, payload.variables ?? undefined, payload.operationName, limits.exposeLimits);
   } catch (error) {
     return { errors: [error as GraphQLError] };
   }

@@ -52,7 +52,7 @@ export async function startParley(
     schema,
     context,
     logger,
-    validationRules: limits.validationRules,
+    limits,
     rateLimits,
     trustProxy: config.trustProxy,
     pingIntervalMs: config.wsPingIntervalSeconds * 1000,

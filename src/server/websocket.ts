@@ -59,7 +59,7 @@ export function attachWebSocket(options: {
   schema: GraphQLSchema;
   context: ContextDependencies;
   logger: Logger;
-  validationRules: readonly ValidationRule[];
+  limits: { validationRules: readonly ValidationRule[]; exposeLimits: boolean };
   rateLimits: RateLimits;
   trustProxy: string[];
   pingIntervalMs: number;
@@ -113,7 +113,7 @@ export function attachWebSocket(options: {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket.`, { extensions: { code: 'RATE_LIMITED' } })];
         }
         // The same limits as over HTTP: tokens, depth, aliases, directives, cost.
-        const checked = checkSocketOperation(options.schema, options.validationRules, payload);
+        const checked = checkSocketOperation(options.schema, options.limits, payload);
         if ('errors' in checked) return [...checked.errors];
         const kind = getOperationAST(checked.document, payload.operationName)?.operation;
         if (kind !== 'subscription' && !connections.get(ctx)?.allowAllOperations) {

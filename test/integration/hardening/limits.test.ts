@@ -96,7 +96,11 @@ describe('production mode', () => {
   });
 
   it('does not echo the limits', async () => {
-    const result = await postGraphQL(production.url, { query: nested(12) });
-    expect(JSON.stringify(result.errors)).not.toMatch(/\b10\b/);
+    const deep = await postGraphQL(production.url, { query: nested(12) });
+    expect(JSON.stringify(deep.errors)).not.toMatch(/\b10\b/);
+    const costly = await postGraphQL(production.url, { query: tooCostly });
+    expect(costly.errors?.[0]?.message).toBe('Query is too expensive; ask for smaller pages.');
+    const outside = await postGraphQL(server.url, { query: tooCostly });
+    expect(outside.errors?.[0]?.message).toMatch(/limit 25000/);
   });
 });
