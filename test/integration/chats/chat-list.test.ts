@@ -100,7 +100,10 @@ describe('chats', () => {
     expect(hundred.chats).toHaveLength(100);
     expect(hundred.chats.every((chat) => chat.members.length === 4 && chat.lastMessage?.author.id)).toBe(true);
     console.log(`chats(first: 100) statements: ${five.count} for 5 chats, ${hundred.count} for 100 chats`);
-    expect(hundred.count).toBe(five.count);
-    expect(hundred.count).toBeLessThanOrEqual(8);
+    // The same fixed handful for 5 and for 100 chats (a query per chat would be over 100). Users of
+    // members and authors of last messages are asked for when their own queries return, which can be
+    // one tick apart: then they come in two batches, so the handful is 6 or 7.
+    expect(five.count).toBeLessThanOrEqual(7);
+    expect(hundred.count).toBeLessThanOrEqual(7);
   }, 120_000);
 });
