@@ -53,10 +53,17 @@ export class SocketRegistry {
 
   async open(viewer: Viewer, socket: WebSocket): Promise<SocketState> {
     const state = new SocketState(viewer, socket);
-    await this.loadAccess(state);
+    // Counted before the first await, so sign-ins racing each other cannot all pass a cap on countFor.
     const users = this.byUser.get(viewer.userId) ?? new Set();
     users.add(state);
     this.byUser.set(viewer.userId, users);
+    try {
+      await this.loadAccess(state);
+    } catch (error) {
+      users.delete(state);
+      if (users.size === 0) this.byUser.delete(viewer.userId);
+      throw error;
+    }
     // A socket lives no longer than its access token: the client reconnects with a fresh one.
     const remaining = viewer.accessTokenExpiresAt.getTime() - Date.now();
     state.expiryTimer = setTimeout(() => socket.close(CLOSE_SESSION_ENDED, 'Access token expired'), Math.max(0, remaining));
