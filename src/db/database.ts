@@ -1,11 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client';
 import { type MigrationAdapterFactory, pgliteMigrationAdapter, postgresMigrationAdapter } from './migration-adapters';
 import { applyMigrations } from './migrator';
+import { pgliteSql, postgresSql, type Sql } from './sql';
 
 /** No query or transaction may take longer; migrations (which may) run without it. */
 const QUERY_TIMEOUT_MS = 8_000;
@@ -15,13 +17,15 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** Where PGlite keeps its files; in memory when absent (tests). */
   pgliteDir?: string;
-  /** Statements run through Prisma are reported here (statement-count tests, debug logs). */
-  onQuery?: (sql: string) => void;
+  /** Every statement is reported here, through Prisma or not (statement-count tests, debug logs). */
+  onQuery?: (sql: string, params: unknown[]) => void;
 }
 
 export interface Database {
   engine: 'postgresql' | 'pglite';
   prisma: PrismaClient;
+  /** The hot paths' route: the same connections as Prisma's, without its per-call cost. */
+  sql: Sql;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +33,7 @@ export interface Database {
 
 /** Opens the database, brings its schema up to date, and returns a client for it. */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
-  const { adapter, migrationAdapter, closeDriver, engine } = await connect(options);
+  const { adapter, migrationAdapter, sql, closeDriver, engine } = await connect(options);
   await applyMigrations(migrationAdapter, logger);
 
   const prisma = new PrismaClient({
@@ -39,12 +43,13 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   });
   if (options.onQuery) {
     const onQuery = options.onQuery;
-    prisma.$on('query' as never, (event: { query: string }) => onQuery(event.query));
+    prisma.$on('query' as never, (event: { query: string; params: string }) => onQuery(event.query, JSON.parse(event.params) as unknown[]));
   }
   let closing: Promise<void> | undefined;
   return {
     engine,
     prisma,
+    sql,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
@@ -60,6 +65,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
 async function connect(options: DatabaseOptions): Promise<{
   adapter: SqlDriverAdapterFactory;
   migrationAdapter: MigrationAdapterFactory;
+  sql: Sql;
   closeDriver: () => Promise<void>;
   engine: Database['engine'];
 }> {
@@ -67,10 +73,13 @@ async function connect(options: DatabaseOptions): Promise<{
     // A dead or unreachable server must fail requests within seconds, not leave them hanging.
     const pool = { connectionTimeoutMillis: 5_000 };
     const queries = { query_timeout: QUERY_TIMEOUT_MS, statement_timeout: QUERY_TIMEOUT_MS };
+    // One pool for Prisma and for the raw hot paths. Sessions run in UTC: timestamps are stored without a zone.
+    const driver = new pg.Pool({ ...pool, ...queries, connectionString: options.databaseUrl, options: '-c TimeZone=UTC' });
     return {
-      adapter: new PrismaPg({ ...pool, ...queries, connectionString: options.databaseUrl }),
+      adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
-      closeDriver: async () => {},
+      sql: postgresSql(driver, options.onQuery),
+      closeDriver: () => driver.end(),
       engine: 'postgresql',
     };
   }
@@ -78,6 +87,7 @@ async function connect(options: DatabaseOptions): Promise<{
   return {
     adapter: new PrismaPGlite(pglite),
     migrationAdapter: pgliteMigrationAdapter(pglite),
+    sql: pgliteSql(pglite, options.onQuery),
     closeDriver: () => pglite.close(),
     engine: 'pglite',
   };

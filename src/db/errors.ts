@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
 
-/** A unique constraint refused the write (P2002): someone else got there first. */
+/** A unique constraint refused the write (P2002 through Prisma, 23505 from the driver): someone else got there first. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2002';
+  return (error as { code?: unknown } | null)?.code === '23505';
 }

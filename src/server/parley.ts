@@ -33,7 +33,7 @@ export async function startParley(
   );
   const realtime = createRealtime(config.redisUrl, database.prisma, logger);
   const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale);
-  const services = createServices(database.prisma, config, realtime, rateLimits);
+  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits);
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   const limits = operationLimits(config.nodeEnv === 'production');

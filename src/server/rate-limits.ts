@@ -33,6 +33,8 @@ export type LimitName = keyof typeof LIMITS;
  */
 export class RateLimits {
   private readonly limiters: Record<LimitName, Limiter>;
+  /** Each limit's counters: the steady one, and the burst allowance behind it where there is one. */
+  private readonly parts: Record<LimitName, (RateLimiterMemory | RateLimiterRedis)[]>;
   private readonly lockouts: RateLimiterMemory | RateLimiterRedis;
 
   constructor(
@@ -44,13 +46,16 @@ export class RateLimits {
       const memory = new RateLimiterMemory({ ...options, keyPrefix });
       return redis ? new RateLimiterRedis({ ...options, keyPrefix, storeClient: redis, insuranceLimiter: memory }) : memory;
     };
-    const build = (name: LimitName): Limiter => {
+    const build = (name: LimitName): [Limiter, (RateLimiterMemory | RateLimiterRedis)[]] => {
       const { points, duration, burst } = { burst: undefined, ...LIMITS[name] } as { points: number; duration: number; burst?: number };
       const steady = make(`rl:${name}`, { points: points * scale, duration });
-      if (burst === undefined) return steady;
-      return new BurstyRateLimiter(steady, make(`rl:${name}:burst`, { points: burst * scale, duration: Math.ceil(burst / points) * 10 }));
+      if (burst === undefined) return [steady, [steady]];
+      const bursts = make(`rl:${name}:burst`, { points: burst * scale, duration: Math.ceil(burst / points) * 10 });
+      return [new BurstyRateLimiter(steady, bursts), [steady, bursts]];
     };
-    this.limiters = Object.fromEntries(Object.keys(LIMITS).map((name) => [name, build(name as LimitName)])) as Record<LimitName, Limiter>;
+    const built = Object.fromEntries(Object.keys(LIMITS).map((name) => [name, build(name as LimitName)]));
+    this.limiters = Object.fromEntries(Object.entries(built).map(([name, [limiter]]) => [name, limiter])) as Record<LimitName, Limiter>;
+    this.parts = Object.fromEntries(Object.entries(built).map(([name, [, parts]]) => [name, parts])) as Record<LimitName, (RateLimiterMemory | RateLimiterRedis)[]>;
     this.lockouts = make('rl:lockouts', { points: 1_000, duration: 24 * 60 * 60 });
   }
 
@@ -63,11 +68,22 @@ export class RateLimits {
     }
   }
 
-  /** RATE_LIMITED when the allowance is already spent, without counting anything. */
-  async assertAllowed(name: Extract<LimitName, 'loginFailuresPerAccount' | 'loginFailuresPerAddress'>, key: string): Promise<void> {
-    const limiter = this.limiters[name] as RateLimiterMemory;
-    const state = await limiter.get(key);
-    if (state && state.remainingPoints <= 0 && state.msBeforeNext > 0) throw toRateLimited(state);
+  /**
+   * RATE_LIMITED when the allowance is already spent, without counting anything. With `spend`
+   * after the fact, for limits keyed by something other than the caller (a chat, an account):
+   * only attempts that were allowed to act spend them, so outsiders cannot drain them.
+   */
+  async assertAllowed(name: LimitName, key: string): Promise<void> {
+    const states = await Promise.all(this.parts[name].map((limiter) => limiter.get(key)));
+    const spent = states.map((state) => state !== null && state.remainingPoints <= 0 && state.msBeforeNext > 0);
+    if (spent.every(Boolean)) throw toRateLimited(states.reduce((soonest, state) => (state!.msBeforeNext < soonest!.msBeforeNext ? state : soonest)));
+  }
+
+  /** Counts one attempt that has already happened; never refuses it. */
+  async spend(name: LimitName, key: string): Promise<void> {
+    await this.limiters[name].consume(key).catch((rejection: unknown) => {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import { Authenticator } from '../auth/authenticator';
 import { PasswordHasher } from '../auth/passwords';
 import { AccessTokens } from '../auth/tokens';
 import type { Config } from '../config/config';
+import type { Sql } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
@@ -36,7 +37,7 @@ export interface Services {
   feeds: Feeds;
 }
 
-export function createServices(prisma: PrismaClient, config: Config, realtime: Realtime, rateLimits: RateLimits): Services {
+export function createServices(prisma: PrismaClient, sql: Sql, config: Config, realtime: Realtime, rateLimits: RateLimits): Services {
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
   const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits);
@@ -48,8 +49,8 @@ export function createServices(prisma: PrismaClient, config: Config, realtime: R
     friendships: new FriendshipService(prisma, events),
     chats: new ChatService(prisma, events),
     chatMembers: new ChatMemberService(prisma, events),
-    messages: new MessageService(prisma, events, rateLimits),
-    history: new MessageHistoryService(prisma),
+    messages: new MessageService(prisma, sql, events, rateLimits),
+    history: new MessageHistoryService(sql),
     receipts: new ReceiptService(prisma, events),
     typing: new TypingService(prisma, events, rateLimits),
     realtime,

@@ -45,7 +45,7 @@ export class ChatFieldsResolver {
     @Arg('before', () => String, { nullable: true }) before: string | null,
   ): Promise<Connection<Message>> {
     const viewer = await requireViewer(context);
-    return this.historyService.page(viewer.userId, chat.id, { first, after, last, before });
+    return this.historyService.page(viewer.userId, chat.id, { first, after, last, before }, context.loaders.user);
   }
 }
 

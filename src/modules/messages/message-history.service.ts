@@ -1,11 +1,15 @@
-import { BadInputError } from '../../errors/errors';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type DataLoader from 'dataloader';
+import type { Sql } from '../../db/sql';
+import { BadInputError, NotFoundError } from '../../errors/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
-import { assertChatMember } from '../chats/chat.access';
-import { type Message, messageSelect, toMessage } from './message.type';
+import { toUser, type User, type UserRecord } from '../users/user.type';
+import { HISTORY_BACKWARD, HISTORY_FORWARD, type HistoryRow, type MessageRow } from './message.sql';
+import { type Message, toMessage } from './message.type';
 
 export const DEFAULT_HISTORY_PAGE = 50;
 export const DEFAULT_CATCH_UP_PAGE = 100;
+/** Above any seq: a page with no upper bound. */
+const NO_UPPER_BOUND = 2_147_483_647;
 
 export interface HistoryArgs {
   first?: number | null;
@@ -14,33 +18,29 @@ export interface HistoryArgs {
   before?: string | null;
 }
 
+/** Where a page puts the authors it read with its messages, so that `author` costs nothing more. */
+export type AuthorCache = Pick<DataLoader<string, User | null>, 'prime'>;
+
 const isSeqCursor = (keys: unknown[]): keys is [number] => keys.length === 1 && Number.isSafeInteger(keys[0]) && (keys[0] as number) >= 0;
 const seqOf = (cursor: string | null | undefined, field: string): number | undefined =>
   cursor ? decodeCursor<[number]>(cursor, field, isSeqCursor)[0] : undefined;
 const cursorOf = (message: Message): string => encodeCursor([message.seq]);
 
-/** Reading a chat's history: keyset pages on (chatId, seq), never an OFFSET. */
+/** Reading a chat's history: keyset pages on (chatId, seq), never an OFFSET; one statement a page, authors included. */
 export class MessageHistoryService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Oldest first within the page; `first`/`after` walk forward, `last`/`before` back; neither: the newest 50. */
-  async page(viewerId: string, chatId: string, args: HistoryArgs): Promise<Connection<Message>> {
+  async page(viewerId: string, chatId: string, args: HistoryArgs, authors?: AuthorCache): Promise<Connection<Message>> {
     if (args.first != null && args.last != null) throw new BadInputError('last', 'Give first or last, not both.');
-    await assertChatMember(this.prisma, chatId, viewerId);
     const after = seqOf(args.after, 'after');
     const before = seqOf(args.before, 'before');
-    const seq = { ...(after !== undefined && { gt: after }), ...(before !== undefined && { lt: before }) };
     const forward = args.first != null || (args.last == null && after !== undefined && before === undefined);
     const size = forward ? pageSize(args.first, 'first', DEFAULT_HISTORY_PAGE) : pageSize(args.last, 'last', DEFAULT_HISTORY_PAGE);
-    const rows = await this.prisma.message.findMany({
-      where: { chatId, seq },
-      orderBy: { seq: forward ? 'asc' : 'desc' },
-      take: size + 1,
-      select: messageSelect,
-    });
+    const rows = await this.read(viewerId, chatId, { after: after ?? 0, before: before ?? NO_UPPER_BOUND, size, forward }, authors);
     const more = rows.length > size;
-    const page = rows.slice(0, size).map(toMessage);
-    if (!forward) page.reverse();
+    // Rows come oldest first; the one past the page is at the far end of the walk.
+    const page = forward ? rows.slice(0, size) : rows.slice(rows.length - Math.min(rows.length, size));
     return toConnection(page, cursorOf, {
       hasNextPage: forward ? more : before !== undefined,
       hasPreviousPage: forward ? (after ?? 0) > 0 : more,
@@ -48,16 +48,45 @@ export class MessageHistoryService {
   }
 
   /** Messages with seq > afterSeq, oldest first: what a client missed while disconnected. */
-  async since(viewerId: string, chatId: string, afterSeq: number, first?: number | null): Promise<Connection<Message>> {
+  async since(viewerId: string, chatId: string, afterSeq: number, first?: number | null, authors?: AuthorCache): Promise<Connection<Message>> {
     if (afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
     const size = pageSize(first, 'first', DEFAULT_CATCH_UP_PAGE);
-    await assertChatMember(this.prisma, chatId, viewerId);
-    const rows = await this.prisma.message.findMany({
-      where: { chatId, seq: { gt: afterSeq } },
-      orderBy: { seq: 'asc' },
-      take: size + 1,
-      select: messageSelect,
-    });
-    return toConnection(rows.slice(0, size).map(toMessage), cursorOf, { hasNextPage: rows.length > size, hasPreviousPage: afterSeq > 0 });
+    const rows = await this.read(viewerId, chatId, { after: afterSeq, before: NO_UPPER_BOUND, size, forward: true }, authors);
+    return toConnection(rows.slice(0, size), cursorOf, { hasNextPage: rows.length > size, hasPreviousPage: afterSeq > 0 });
   }
+
+  /** Up to size + 1 messages between the bounds, oldest first; NOT_FOUND unless the viewer is in the chat. */
+  private async read(
+    viewerId: string,
+    chatId: string,
+    range: { after: number; before: number; size: number; forward: boolean },
+    authors: AuthorCache | undefined,
+  ): Promise<Message[]> {
+    const rows = await this.sql.query<HistoryRow>(range.forward ? HISTORY_FORWARD : HISTORY_BACKWARD, [
+      chatId,
+      viewerId,
+      range.after,
+      range.before,
+      range.size + 1,
+    ]);
+    if (rows.length === 0) throw new NotFoundError('Chat');
+    if (rows[0]!.id == null) return [];
+    return rows.map((row) => {
+      if (authors) authors.prime(row.authorId!, toUser(authorOf(row), viewerId));
+      return toMessage(row as MessageRow);
+    });
+  }
+}
+
+function authorOf(row: HistoryRow): UserRecord {
+  return {
+    id: row.author_id!,
+    username: row.author_username!,
+    displayName: row.author_displayName ?? null,
+    bio: row.author_bio ?? null,
+    avatarUrl: row.author_avatarUrl ?? null,
+    createdAt: row.author_createdAt!,
+    lastSeenAt: row.author_lastSeenAt ?? null,
+    email: row.author_email!,
+  };
 }

@@ -1,6 +1,7 @@
-import { Arg, Authorized, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Viewer } from '../../auth/authenticator';
 import { CurrentUser } from '../../auth/auth-checker';
+import type { Context } from '../../server/context';
 import type { Connection } from '../../server/relay';
 import type { MessageHistoryService } from './message-history.service';
 import { SendMessageInput } from './message.inputs';
@@ -26,8 +27,9 @@ export class MessageResolver {
     @Arg('last', () => Int, { nullable: true }) last: number | null,
     @Arg('before', () => String, { nullable: true }) before: string | null,
     @CurrentUser() viewer: Viewer,
+    @Ctx() context: Context,
   ): Promise<Connection<Message>> {
-    return this.historyService.page(viewer.userId, chatId, { first, after, last, before });
+    return this.historyService.page(viewer.userId, chatId, { first, after, last, before }, context.loaders.user);
   }
 
   @Authorized()
@@ -39,8 +41,9 @@ export class MessageResolver {
     @Arg('afterSeq', () => Int) afterSeq: number,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @CurrentUser() viewer: Viewer,
+    @Ctx() context: Context,
   ): Promise<Connection<Message>> {
-    return this.historyService.since(viewer.userId, chatId, afterSeq, first);
+    return this.historyService.since(viewer.userId, chatId, afterSeq, first, context.loaders.user);
   }
 
   @Authorized()

@@ -1,11 +1,12 @@
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/errors';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { v7 as uuidv7 } from 'uuid';
+import type { PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
+import type { Sql } from '../../db/sql';
 import { assertChatMember, type Membership } from '../chats/chat.access';
-import { hasBlocked } from '../friendships/friendship.access';
 import { BODY_MAX, type SendMessageInput } from './message.inputs';
+import { fromJsonTimestamps, MESSAGE_BY_CLIENT_ID, type MessageRow, SEND_MESSAGE, type SendMessageRow } from './message.sql';
 import { type Message, messageSelect, toMessage } from './message.type';
-import { movePointers, type PointerMove } from './receipt.service';
 import type { EventPublisher } from '../../realtime/topics';
 import type { RateLimits } from '../../server/rate-limits';
 
@@ -22,57 +23,53 @@ function messageBody(body: string | null | undefined, hasAttachments: boolean): 
 export class MessageService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly events: EventPublisher,
     private readonly rateLimits: RateLimits,
   ) {}
 
   /**
-   * Stores a message with the chat's next seq, in the transaction that takes it, so seqs run
-   * 1, 2, 3 ... without gaps. A clientId already used by the author returns that message instead.
+   * Stores a message with the chat's next seq, so seqs run 1, 2, 3 ... without gaps, in one
+   * statement (see SEND_MESSAGE for what it guarantees). A clientId already used by the author
+   * returns that message instead.
    */
   async send(viewerId: string, input: SendMessageInput): Promise<Message> {
-    const attachments = input.attachments ?? [];
+    const attachments = (input.attachments ?? []).map((attachment, position) => ({
+      position,
+      url: attachment.url.trim(),
+      name: attachment.name ?? null,
+      mimeType: attachment.mimeType ?? null,
+      sizeBytes: attachment.sizeBytes ?? null,
+    }));
     const body = messageBody(input.body, attachments.length > 0);
     const clientId = input.clientId ?? null;
-    const earlier = clientId && (await this.byClientId(viewerId, clientId, input.chatId));
-    if (earlier) return earlier;
     await this.rateLimits.consume('messagesPerUser', viewerId);
-    await this.rateLimits.consume('messagesPerChat', input.chatId);
-    let stored: { message: Message; receipt: PointerMove | null };
+    // The chat's allowance is spent only by its members' stored messages: outsiders cannot drain it.
+    await this.rateLimits.assertAllowed('messagesPerChat', input.chatId);
+    const id = uuidv7();
+    let row: SendMessageRow;
     try {
-      stored = await this.prisma.$transaction(async (tx) => {
-        const taken = await tx.$queryRaw<{ lastSeq: number; lastActivityAt: Date }[]>`
-          UPDATE "Chat" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = GREATEST(clock_timestamp(), "lastActivityAt")
-          WHERE "id" = ${input.chatId} RETURNING "lastSeq", "lastActivityAt"`;
-        // Checked under the chat's row lock, which membership changes take too.
-        const membership = await assertChatMember(tx, input.chatId, viewerId);
-        await this.assertMayWrite(tx, viewerId, membership);
-        const [{ lastSeq: seq, lastActivityAt: createdAt }] = taken as [(typeof taken)[number]];
-        const message = await tx.message.create({
-          data: {
-            chatId: input.chatId,
-            seq,
-            authorId: viewerId,
-            body,
-            clientId,
-            createdAt,
-            attachments: { create: attachments.map((attachment, position) => ({ ...attachment, url: attachment.url.trim(), position })) },
-          },
-          select: messageSelect,
-        });
-        // Writing implies having read everything up to one's own message.
-        const receipt = await movePointers(tx, input.chatId, viewerId, { upToSeq: seq, read: true });
-        return { message: toMessage(message), receipt };
-      });
+      [row] = (await this.sql.query<SendMessageRow>(SEND_MESSAGE, [input.chatId, viewerId, id, body, clientId, JSON.stringify(attachments)])) as [SendMessageRow];
     } catch (error) {
       // The same clientId raced in from another request, which stored it first.
       const winner = clientId && isUniqueViolation(error) && (await this.byClientId(viewerId, clientId, input.chatId));
       if (winner) return winner;
       throw error;
     }
-    this.events.publish('message.added', { chatId: input.chatId, message: stored.message });
-    if (stored.receipt?.moved) this.events.publish('receipt.updated', { chatId: input.chatId, receipt: stored.receipt.receipt });
-    return stored.message;
+    if (row.earlier) return this.retried(toMessage(fromJsonTimestamps(row.earlier)), input.chatId);
+    if (!row.isMember) throw new NotFoundError('Chat');
+    if (row.blocked) throw new ForbiddenError('This user has blocked you; you cannot send them messages.');
+    const seq = row.seq!;
+    const message: Message = {
+      id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
+      attachments: attachments.map(({ position: _position, ...attachment }) => attachment),
+    };
+    await this.rateLimits.spend('messagesPerChat', input.chatId);
+    this.events.publish('message.added', { chatId: input.chatId, message });
+    // The author's pointers moved to the new seq, which is past anything they had.
+    const at = new Date();
+    this.events.publish('receipt.updated', { chatId: input.chatId, receipt: { chatId: input.chatId, userId: viewerId, lastReadSeq: seq, lastDeliveredSeq: seq, at } });
+    return message;
   }
 
   /** Authors only, within 48 hours of sending. */
@@ -115,18 +112,14 @@ export class MessageService {
     return { message: toMessage(row), membership };
   }
 
-  private async assertMayWrite(tx: Prisma.TransactionClient, viewerId: string, membership: Membership): Promise<void> {
-    if (membership.chat.kind !== 'PRIVATE') return;
-    const other = await tx.chatMember.findFirst({ where: { chatId: membership.chat.id, userId: { not: viewerId } }, select: { userId: true } });
-    if (other && (await hasBlocked(tx, other.userId, viewerId))) {
-      throw new ForbiddenError('This user has blocked you; you cannot send them messages.');
-    }
+  private async byClientId(viewerId: string, clientId: string, chatId: string): Promise<Message | null> {
+    const [row] = await this.sql.query<MessageRow>(MESSAGE_BY_CLIENT_ID, [viewerId, clientId]);
+    return row ? this.retried(toMessage(row), chatId) : null;
   }
 
-  private async byClientId(viewerId: string, clientId: string, chatId: string): Promise<Message | null> {
-    const row = await this.prisma.message.findUnique({ where: { authorId_clientId: { authorId: viewerId, clientId } }, select: messageSelect });
-    if (!row) return null;
-    if (row.chatId !== chatId) throw new ConflictError('This clientId was already used for a message in another chat.', 'clientId');
-    return toMessage(row);
+  /** A resend of a message already stored under its clientId: the same message, in the same chat only. */
+  private retried(message: Message, chatId: string): Message {
+    if (message.chatId !== chatId) throw new ConflictError('This clientId was already used for a message in another chat.', 'clientId');
+    return message;
   }
 }

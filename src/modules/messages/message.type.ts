@@ -105,5 +105,6 @@ export type MessageRecord = Pick<MessageRow, 'id' | 'chatId' | 'authorId' | 'seq
 
 /** The one mapping from a stored message to the API's Message. */
 export function toMessage(row: MessageRecord): Message {
-  return { ...row };
+  const { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, attachments } = row;
+  return { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, attachments };
 }

@@ -1,0 +1,44 @@
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/**
+ * The hot paths' route to the database: one SQL text, run through the driver under Prisma (the
+ * node-postgres pool, or PGlite's own `query`), at a fraction of a Prisma call's cost. Everything
+ * that is not hot stays on Prisma's client.
+ */
+export interface Sql {
+  /** Runs one statement with `$1`-style parameters and returns its rows. */
+  query<TRow>(text: string, values?: unknown[]): Promise<TRow[]>;
+}
+
+const TIMESTAMP_OID = 1114;
+
+/** Timestamps are stored as UTC without a zone (as Prisma writes them): read them as UTC, whatever TZ says. */
+function parseTimestamp(text: string): Date {
+  return new Date(`${text.replace(' ', 'T')}Z`);
+}
+
+export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void): Sql {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === TIMESTAMP_OID ? parseTimestamp : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+  };
+  return {
+    async query<TRow>(text: string, values: unknown[] = []) {
+      onQuery?.(text, values);
+      const result = await pool.query({ text, values, types });
+      return result.rows as TRow[];
+    },
+  };
+}
+
+export function pgliteSql(pglite: PGlite, onQuery?: (text: string, values: unknown[]) => void): Sql {
+  const parsers = { [TIMESTAMP_OID]: parseTimestamp };
+  return {
+    async query<TRow>(text: string, values: unknown[] = []) {
+      onQuery?.(text, values);
+      const result = await pglite.query<TRow>(text, values, { parsers });
+      return result.rows;
+    },
+  };
+}
