@@ -18,6 +18,11 @@ function parseTimestamp(text: string): Date {
   return new Date(`${text.replace(' ', 'T')}Z`);
 }
 
+/** A zone-less timestamp read through JSON is text without a zone: the stored UTC time, as a Date. */
+export function jsonTimestamp<TValue extends Date | string | null | undefined>(value: TValue): Date | Exclude<TValue, string> {
+  return typeof value === 'string' ? new Date(`${value}Z`) : (value as Exclude<TValue, string>);
+}
+
 export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void): Sql {
   const types = {
     getTypeParser: ((oid: number, format?: string) =>

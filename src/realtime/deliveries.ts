@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Sql } from '../db/sql';
 import { movePointers } from '../modules/messages/receipt.service';
 import type { EventPublisher } from './topics';
 
@@ -14,7 +14,7 @@ export class DeliveryTracker {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly events: EventPublisher,
     private readonly logger: Logger,
   ) {}
@@ -33,7 +33,7 @@ export class DeliveryTracker {
     await Promise.all(
       batch.map(async ({ chatId, userId, seq }) => {
         try {
-          const move = await movePointers(this.prisma, chatId, userId, { upToSeq: seq, read: false });
+          const move = await movePointers(this.sql, chatId, userId, { upToSeq: seq, read: false });
           if (move?.moved) this.events.publish('receipt.updated', { chatId, receipt: move.receipt });
         } catch (error) {
           this.logger.warn({ err: error, chatId }, 'could not record a delivery');

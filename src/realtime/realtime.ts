@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Sql } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
 import { DeliveryTracker } from './deliveries';
 import { type Presence, MemoryPresence, RedisPresence } from './presence';
@@ -15,12 +16,12 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function createRealtime(redisUrl: string | undefined, prisma: PrismaClient, logger: Logger): Realtime {
+export function createRealtime(redisUrl: string | undefined, prisma: PrismaClient, sql: Sql, logger: Logger): Realtime {
   const bus = createEventBus(redisUrl, logger);
   const presence = bus.redis
     ? new RedisPresence(bus.redis, randomUUID(), prisma, bus, logger)
     : new MemoryPresence(prisma, bus, logger);
-  const deliveries = new DeliveryTracker(prisma, bus, logger);
+  const deliveries = new DeliveryTracker(sql, bus, logger);
   const sockets = new SocketRegistry(prisma, bus, presence);
   return {
     bus,

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { NotFoundError } from '../errors/errors';
 import type { PrismaClient } from '../generated/prisma/client';
-import { chatLoader, chatMembersLoader } from '../modules/chats/chat.loaders';
+import { chatLoader, chatMembersLoader, viewerMembershipLoader } from '../modules/chats/chat.loaders';
 import { friendshipWithLoader } from '../modules/friendships/friendship.loaders';
 import { messageBySeqLoader } from '../modules/messages/message.loaders';
 import { onlineLoader, userLoader } from '../modules/users/user.loaders';
@@ -16,6 +16,7 @@ export function createLoaders({ prisma, realtime }: { prisma: PrismaClient; real
     user: userLoader(prisma, viewerId),
     chat: chatLoader(prisma),
     chatMembers: chatMembersLoader(prisma),
+    viewerMembership: viewerMembershipLoader(prisma, viewerId),
     messageBySeq: messageBySeqLoader(prisma),
     friendshipWith: friendshipWithLoader(prisma, viewerId),
   };

@@ -31,7 +31,7 @@ export async function startParley(
     overrides.database ?? { databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') },
     logger,
   );
-  const realtime = createRealtime(config.redisUrl, database.prisma, logger);
+  const realtime = createRealtime(config.redisUrl, database.prisma, database.sql, logger);
   const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale);
   const services = createServices(database.prisma, database.sql, config, realtime, rateLimits);
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };

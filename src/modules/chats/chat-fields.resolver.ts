@@ -51,8 +51,8 @@ export class ChatFieldsResolver {
 
 async function viewerMember(chat: Chat, context: Context): Promise<ChatMember> {
   const viewer = await requireViewer(context);
-  const member = (await context.loaders.chatMembers.load(chat.id)).find((candidate) => candidate.userId === viewer.userId);
-  if (!member) throw new NotFoundError('Chat');
+  const member = await context.loaders.viewerMembership.load(chat.id);
+  if (!member || member.userId !== viewer.userId) throw new NotFoundError('Chat');
   return member;
 }
 

@@ -23,3 +23,13 @@ export function chatMembersLoader(prisma: PrismaClient): DataLoader<string, Chat
     return chatIds.map((id) => byChat.get(id) ?? []);
   });
 }
+
+/** The viewer's own membership of each chat (null where not a member): unread counts and roles need no other member. */
+export function viewerMembershipLoader(prisma: PrismaClient, viewerId: () => Promise<string | null>): DataLoader<string, ChatMember | null> {
+  return new DataLoader(async (chatIds) => {
+    const userId = await viewerId();
+    const rows = userId ? await prisma.chatMember.findMany({ where: { userId, chatId: { in: [...chatIds] } }, select: chatMemberColumns }) : [];
+    const byChat = new Map(rows.map((row) => [row.chatId, row]));
+    return chatIds.map((id) => byChat.get(id) ?? null);
+  });
+}

@@ -1,8 +1,11 @@
-import { Arg, Authorized, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Viewer } from '../../auth/authenticator';
 import { CurrentUser } from '../../auth/auth-checker';
+import type { Context } from '../../server/context';
 import type { Connection } from '../../server/relay';
 import type { ChatMemberService } from './chat-members.service';
+import { chatListWants } from './chat-page';
 import { CreateGroupChatInput } from './chat.inputs';
 import type { ChatService } from './chat.service';
 import { Chat, ChatConnection, ChatMember, ChatRole } from './chat.type';
@@ -20,8 +23,10 @@ export class ChatResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @CurrentUser() viewer: Viewer,
+    @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Chat>> {
-    return this.chatService.list(viewer.userId, { first, after });
+    return this.chatService.list(viewer.userId, { first, after }, chatListWants(info), context.loaders);
   }
 
   @Authorized()

@@ -1,11 +1,14 @@
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/errors';
-import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Sql } from '../../db/sql';
 import { isUniqueViolation } from '../../db/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
 import { blockersOf, hasBlocked } from '../friendships/friendship.access';
 import type { EventPublisher } from '../../realtime/topics';
 import { assertChatMember, chatUpdateEvent } from './chat.access';
 import type { CreateGroupChatInput } from './chat.inputs';
+import { type ChatListRow, type ChatPageLoaders, primeChatPage } from './chat-page';
+import { CHAT_LIST, type ChatListWants } from './chat.sql';
 import { type Chat, CHAT_NAME_MAX, chatColumns, MAX_CHAT_MEMBERS } from './chat.type';
 
 /** A chat list cursor: the list's snapshot time, the chat's activity as of then, and its id (all ms / text). */
@@ -13,9 +16,6 @@ type ChatCursor = [snapshot: number, activity: number, id: string];
 const isChatCursor = (keys: unknown[]): keys is ChatCursor =>
   keys.length === 3 && Number.isSafeInteger(keys[0]) && Number.isSafeInteger(keys[1]) && typeof keys[2] === 'string';
 
-interface ChatListRow extends Chat {
-  activity: Date;
-}
 
 /** A chat name as stored: trimmed, 1-64 characters. */
 export function chatName(name: string, field = 'name'): string {
@@ -29,6 +29,7 @@ export function chatName(name: string, field = 'name'): string {
 export class ChatService {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly events: EventPublisher,
   ) {}
 
@@ -109,36 +110,32 @@ export class ChatService {
   }
 
   /**
-   * The viewer's chats, most recent activity first. The first page fixes a snapshot time; later
-   * pages order every chat by its activity as of that time, so chats whose new messages move them
-   * to the top meanwhile are neither skipped nor repeated (clients learn of new activity live).
+   * The viewer's chats, most recent activity first, in one statement (CHAT_LIST) with what the
+   * operation selected of each: its last message and author, its members and their users, which
+   * go into the request's loaders. The first page fixes a snapshot time; later pages order every
+   * chat by its activity as of that time, so chats whose new messages move them to the top
+   * meanwhile are neither skipped nor repeated (clients learn of new activity live).
    */
-  async list(viewerId: string, args: { first?: number | null; after?: string | null }): Promise<Connection<Chat>> {
+  async list(viewerId: string, args: { first?: number | null; after?: string | null }, wants: ChatListWants, loaders: ChatPageLoaders): Promise<Connection<Chat>> {
     const size = pageSize(args.first, 'first', 20);
     const cursor = args.after ? decodeCursor<ChatCursor>(args.after, 'after', isChatCursor) : undefined;
     const snapshot = new Date(cursor ? cursor[0] : Date.now());
-    // Timestamps are stored as UTC without a zone: compare with zone-less parameters.
-    const asOf = Prisma.sql`${snapshot.toISOString()}::timestamp`;
-    const after = cursor
-      ? Prisma.sql`AND (a."activity", c."id") < (${new Date(cursor[1]).toISOString()}::timestamp, ${cursor[2]})`
-      : Prisma.empty;
-    const rows = await this.prisma.$queryRaw<ChatListRow[]>`
-      SELECT c."id", c."kind"::text AS "kind", c."name", c."createdAt", c."lastActivityAt", c."lastSeq", a."activity"
-      FROM "ChatMember" m
-      JOIN "Chat" c ON c."id" = m."chatId"
-      CROSS JOIN LATERAL (
-        SELECT CASE WHEN c."lastActivityAt" <= ${asOf} THEN c."lastActivityAt" ELSE COALESCE(
-          (SELECT msg."createdAt" FROM "Message" msg
-            WHERE msg."chatId" = c."id" AND msg."createdAt" <= ${asOf} ORDER BY msg."seq" DESC LIMIT 1),
-          c."createdAt") END AS "activity"
-      ) a
-      WHERE m."userId" = ${viewerId} AND m."joinedAt" <= ${asOf} AND c."createdAt" <= ${asOf} ${after}
-      ORDER BY a."activity" DESC, c."id" DESC
-      LIMIT ${size + 1}`;
+    const rows = await this.sql.query<ChatListRow>(CHAT_LIST, [
+      viewerId,
+      snapshot.toISOString(),
+      cursor ? new Date(cursor[1]).toISOString() : null,
+      cursor ? cursor[2] : null,
+      size + 1,
+      wants.lastMessage,
+      wants.lastMessageAuthor,
+      wants.members,
+      wants.memberUsers,
+    ]);
     const page = rows.slice(0, size);
+    for (const row of page) primeChatPage(loaders, row, viewerId);
     const activityOf = new Map(page.map((row) => [row.id, row.activity.getTime()]));
     return toConnection(
-      page.map(({ activity: _activity, ...chat }) => chat),
+      page.map((row) => ({ id: row.id, kind: row.kind, name: row.name, createdAt: row.createdAt, lastActivityAt: row.lastActivityAt, lastSeq: row.lastSeq })),
       (chat) => encodeCursor([snapshot.getTime(), activityOf.get(chat.id)!, chat.id]),
       { hasNextPage: rows.length > size, hasPreviousPage: cursor !== undefined },
     );

@@ -1,3 +1,4 @@
+import { jsonTimestamp } from '../../db/sql';
 import type { UserRecord } from '../users/user.type';
 import type { MessageRecord } from './message.type';
 
@@ -31,10 +32,9 @@ export interface SendMessageRow {
   earlier: MessageRow | null;
 }
 
-/** A zone-less timestamp read through JSON is text: the stored UTC time, as a Date. */
+/** A message read as JSON, its timestamps as Dates again. */
 export function fromJsonTimestamps(row: MessageRow): MessageRow {
-  const date = (value: Date | string | null) => (typeof value === 'string' ? new Date(`${value}Z`) : value);
-  return { ...row, createdAt: date(row.createdAt)!, editedAt: date(row.editedAt), deletedAt: date(row.deletedAt) };
+  return { ...row, createdAt: jsonTimestamp(row.createdAt), editedAt: jsonTimestamp(row.editedAt), deletedAt: jsonTimestamp(row.deletedAt) };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { BadInputError, NotFoundError } from '../../errors/errors';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { Sql } from '../../db/sql';
 import type { EventPublisher } from '../../realtime/topics';
 import type { ReadReceipt } from './message.type';
+import { MOVE_POINTERS, type PointerMoveRow } from './receipt.sql';
 
 export interface PointerMove {
   receipt: ReadReceipt;
@@ -11,30 +12,16 @@ export interface PointerMove {
 
 /**
  * Moves a member's delivered pointer (and read pointer, when `read`) forward to `upToSeq`, clamped
- * to the chat's lastSeq (null: the lastSeq itself), never back; one statement, so concurrent moves
- * cannot lose each other. Null when the user is not a member of the chat.
+ * to the chat's lastSeq (null: the lastSeq itself), never back (see MOVE_POINTERS). Null when the
+ * user is not a member of the chat.
  */
 export async function movePointers(
-  db: Prisma.TransactionClient,
+  sql: Sql,
   chatId: string,
   userId: string,
   move: { upToSeq: number | null; read: boolean },
 ): Promise<PointerMove | null> {
-  const rows = await db.$queryRaw<{ lastReadSeq: number; lastDeliveredSeq: number; previousRead: number; previousDelivered: number }[]>`
-    WITH target AS (
-      SELECT m."chatId", m."userId", m."lastReadSeq" AS "previousRead", m."lastDeliveredSeq" AS "previousDelivered",
-             LEAST(COALESCE(${move.upToSeq}::int, c."lastSeq"), c."lastSeq") AS "upTo"
-      FROM "ChatMember" m JOIN "Chat" c ON c."id" = m."chatId"
-      WHERE m."chatId" = ${chatId} AND m."userId" = ${userId}
-      FOR UPDATE OF m
-    )
-    UPDATE "ChatMember" m SET
-      "lastReadSeq" = CASE WHEN ${move.read}::boolean THEN GREATEST(m."lastReadSeq", t."upTo") ELSE m."lastReadSeq" END,
-      "lastDeliveredSeq" = GREATEST(m."lastDeliveredSeq", t."upTo")
-    FROM target t
-    WHERE m."chatId" = t."chatId" AND m."userId" = t."userId"
-    RETURNING m."lastReadSeq", m."lastDeliveredSeq", t."previousRead", t."previousDelivered"`;
-  const [row] = rows;
+  const [row] = await sql.query<PointerMoveRow>(MOVE_POINTERS, [chatId, userId, move.upToSeq, move.read]);
   if (!row) return null;
   return {
     receipt: { chatId, userId, lastReadSeq: row.lastReadSeq, lastDeliveredSeq: row.lastDeliveredSeq, at: new Date() },
@@ -45,7 +32,7 @@ export async function movePointers(
 /** Read receipts: members telling how far they have read, or received. */
 export class ReceiptService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sql: Sql,
     private readonly events: EventPublisher,
   ) {}
 
@@ -59,7 +46,7 @@ export class ReceiptService {
 
   private async move(viewerId: string, chatId: string, move: { upToSeq: number | null; read: boolean }): Promise<PointerMove> {
     if (move.upToSeq !== null && move.upToSeq < 0) throw new BadInputError('upToSeq', 'upToSeq must be 0 or more.');
-    const result = await movePointers(this.prisma, chatId, viewerId, move);
+    const result = await movePointers(this.sql, chatId, viewerId, move);
     if (!result) throw new NotFoundError('Chat');
     if (result.moved) this.events.publish('receipt.updated', { chatId, receipt: result.receipt });
     return result;

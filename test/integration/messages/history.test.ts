@@ -212,7 +212,7 @@ describe('history of a chat with 100,000 messages', () => {
   }
 
   function expectIndexScan(label: string, explained: { sql: string; params: unknown[]; plan: string[] }[]): void {
-    for (const { sql, params, plan } of explained) {
+    for (const { sql, plan } of explained) {
       console.log(`${label} [${server.parley.database.engine}]: ${plan.slice(0, 2).map((line) => line.trim()).join(' | ')}`);
       const text = plan.join('\n');
       expect(text).toMatch(/Index (Only )?Scan( Backward)? using "?Message_chatId_seq_key"?/);
