@@ -91,6 +91,20 @@ describe('rate limits', () => {
     expect(await server.parley.database.prisma.message.count({ where: { chatId } })).toBe(accepted);
   });
 
+  it("leave a chat's allowance to its members while outsiders hammer it", async () => {
+    const member = await signUpUser(server, {}, fromNewAddress());
+    const chatId = await createGroup(server, member, []);
+    const outsiders = await Promise.all(Array.from({ length: 16 }, () => signUpUser(server, {}, fromNewAddress())));
+    const send = (user: { accessToken: string }, body: string) =>
+      postGraphQL<{ sendMessage: { seq: number } }>(server.url, { query: 'mutation ($c: ID!, $b: String) { sendMessage(input: { chatId: $c, body: $b }) { seq } }', variables: { c: chatId, b: body } }, { token: user.accessToken });
+    // 240 attempts at once: three times what the chat allows in a burst (60 + 20 a second), had they counted.
+    const hammered = await Promise.all(outsiders.flatMap((outsider) => Array.from({ length: 15 }, (_, index) => send(outsider, `spam ${index}`))));
+    expect(new Set(hammered.map((result) => result.errors?.[0]?.extensions.code))).toEqual(new Set(['NOT_FOUND']));
+    const results = await Promise.all(Array.from({ length: 15 }, (_, index) => send(member, `hello ${index}`)));
+    expect(results.map((result) => result.errors?.[0]?.extensions.code ?? 'OK')).toEqual(Array(15).fill('OK'));
+    expect(await server.parley.database.prisma.message.count({ where: { chatId } })).toBe(15);
+  });
+
   it('limit typing signals per user', async () => {
     const author = await signUpUser(server, {}, fromNewAddress());
     const chatId = await createGroup(server, author, []);
