@@ -1,5 +1,7 @@
-import type { PrismaClient } from '../generated/prisma/client';
 import { UnauthenticatedError } from '../errors/errors';
+import type { EventBus } from '../realtime/pubsub';
+import type { SessionCache } from './session-cache';
+import type { SessionTouches } from './session-touches';
 import type { AccessTokens } from './tokens';
 
 export interface Viewer {
@@ -8,15 +10,21 @@ export interface Viewer {
   accessTokenExpiresAt: Date;
 }
 
-/** How often a session's lastUsedAt is written: often enough for `sessions`, rarely enough to stay cheap. */
-const TOUCH_INTERVAL_MS = 60_000;
-
-/** Turns a bearer token into a viewer, checking on every call that its session is still live. */
+/**
+ * Turns a bearer token into a viewer, checking on every call that its session is still live.
+ * Sessions come from a cache that every instance's revocations reach through the event bus.
+ */
 export class Authenticator {
+  private readonly stopListening: () => void;
+
   constructor(
-    private readonly prisma: PrismaClient,
     private readonly tokens: AccessTokens,
-  ) {}
+    private readonly sessions: SessionCache,
+    private readonly touches: SessionTouches,
+    bus: EventBus,
+  ) {
+    this.stopListening = bus.listen('session.revoked', (revocation) => sessions.forget(revocation));
+  }
 
   /** null without credentials; UNAUTHENTICATED for bad, expired or revoked ones. */
   async authenticate(authorization: string | undefined): Promise<Viewer | null> {
@@ -28,17 +36,18 @@ export class Authenticator {
 
   async verify(accessToken: string): Promise<Viewer> {
     const claims = await this.tokens.verify(accessToken);
-    const now = new Date();
-    const session = await this.prisma.session.findUnique({
-      where: { id: claims.sessionId },
-      select: { userId: true, revokedAt: true, expiresAt: true, lastUsedAt: true },
-    });
-    if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt <= now) {
+    const session = await this.sessions.get(claims.sessionId);
+    const now = Date.now();
+    if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt.getTime() <= now) {
       throw new UnauthenticatedError('This session has ended; sign in again.');
     }
-    if (now.getTime() - session.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-      await this.prisma.session.update({ where: { id: claims.sessionId }, data: { lastUsedAt: now } });
-    }
+    this.touches.used(claims.sessionId, session, now);
     return { userId: claims.userId, sessionId: claims.sessionId, accessTokenExpiresAt: claims.expiresAt };
+  }
+
+  /** Stops following revocations and writes the pending lastUsedAt (before the database closes). */
+  async close(): Promise<void> {
+    this.stopListening();
+    await this.touches.flush();
   }
 }

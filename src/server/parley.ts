@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { SessionCacheOptions } from '../auth/session-cache';
 import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
 import { createRealtime } from '../realtime/realtime';
@@ -24,7 +25,7 @@ export interface Parley {
 /** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */
 export async function startParley(
   config: Config,
-  overrides: { logger?: Logger; database?: DatabaseOptions } = {},
+  overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions> } = {},
 ): Promise<Parley> {
   const logger = overrides.logger ?? createLogger(config);
   const database = await openDatabase(
@@ -33,7 +34,7 @@ export async function startParley(
   );
   const realtime = createRealtime(config.redisUrl, database.prisma, database.sql, logger);
   const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale);
-  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits);
+  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, { logger, sessionCache: overrides.sessionCache });
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   const limits = operationLimits(config.nodeEnv === 'production');
@@ -70,6 +71,7 @@ export async function startParley(
     close: async () => {
       await websocket.close();
       await http.apollo.stop();
+      await services.authenticator.close();
       await realtime.close();
       await database.close();
     },

@@ -1,5 +1,9 @@
+import type { Logger } from 'pino';
 import { Authenticator } from '../auth/authenticator';
 import { PasswordHasher } from '../auth/passwords';
+import { SessionCache, type SessionCacheOptions } from '../auth/session-cache';
+import { SessionTouches } from '../auth/session-touches';
+import { readSession } from '../auth/session.sql';
 import { AccessTokens } from '../auth/tokens';
 import type { Config } from '../config/config';
 import type { Sql } from '../db/sql';
@@ -37,12 +41,20 @@ export interface Services {
   feeds: Feeds;
 }
 
-export function createServices(prisma: PrismaClient, sql: Sql, config: Config, realtime: Realtime, rateLimits: RateLimits): Services {
+export function createServices(
+  prisma: PrismaClient,
+  sql: Sql,
+  config: Config,
+  realtime: Realtime,
+  rateLimits: RateLimits,
+  options: { logger: Logger; sessionCache?: Partial<SessionCacheOptions> },
+): Services {
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
-  const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits);
+  const sessionCache = new SessionCache((sessionId) => readSession(sql, sessionId), options.sessionCache);
+  const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits, sessionCache);
   return {
-    authenticator: new Authenticator(prisma, accessTokens),
+    authenticator: new Authenticator(accessTokens, sessionCache, new SessionTouches(prisma, options.logger), events),
     auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions, rateLimits),
     sessions,
     users: new UserService(prisma),

@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { Logger } from 'pino';
+import type { SessionCacheOptions } from '../../src/auth/session-cache';
 import { loadConfig, type Config } from '../../src/config/config';
 import type { DatabaseOptions } from '../../src/db/database';
 import { type Parley, startParley } from '../../src/server/parley';
@@ -48,11 +49,17 @@ export async function startTestServer(
     database?: TestDatabase;
     databaseOptions?: Partial<DatabaseOptions>;
     logger?: Logger;
+    /** The session cache's lifetime and size (a long lifetime shows that revocations evict). */
+    sessionCache?: Partial<SessionCacheOptions>;
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = testConfig(options.env);
-  const parley = await startParley(config, { database: { ...database.options, ...options.databaseOptions }, logger: options.logger });
+  const parley = await startParley(config, {
+    database: { ...database.options, ...options.databaseOptions },
+    logger: options.logger,
+    sessionCache: options.sessionCache,
+  });
   return {
     parley,
     url: parley.url,

@@ -1,4 +1,5 @@
 import type { Viewer } from '../../auth/authenticator';
+import type { SessionCache } from '../../auth/session-cache';
 import { type AccessTokens, hashRefreshToken, newRefreshToken } from '../../auth/tokens';
 import { UnauthenticatedError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
@@ -17,6 +18,7 @@ export class SessionService {
     private readonly refreshTtlSeconds: number,
     private readonly events: EventPublisher,
     private readonly rateLimits: RateLimits,
+    private readonly cache: Pick<SessionCache, 'forget'>,
   ) {}
 
   /** Starts a session for a user who just proved who they are. */
@@ -97,11 +99,16 @@ export class SessionService {
     return sessions.map((session) => ({ ...session, current: session.id === viewer.sessionId }));
   }
 
-  /** Ends sessions in the database, then closes their open sockets on every instance. */
+  /**
+   * Ends sessions in the database, then in this instance's session cache at once (with Redis the
+   * event comes back only after a round trip, or not at all during an outage), then on every
+   * instance through the event bus: their caches, and the open sockets.
+   */
   private async revoke(revocation: SessionRevocation): Promise<void> {
     const { userId, sessionIds, exceptSessionId } = revocation;
     const id = sessionIds ? { in: sessionIds } : exceptSessionId ? { not: exceptSessionId } : undefined;
     await this.prisma.session.updateMany({ where: { userId, id, revokedAt: null }, data: { revokedAt: new Date() } });
+    this.cache.forget(revocation);
     this.events.publish('session.revoked', revocation);
   }
 
