@@ -250,6 +250,29 @@ describe('sendMessage access', () => {
     expect(await countMessages(chatId)).toBe(1);
   });
 
+  // PGlite runs one statement at a time: nothing can wait on a lock there.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('refuses a send that waited on the chat while its author was being removed, taking no seq', async () => {
+    const [owner, member] = await Promise.all([signUpUser(server), signUpUser(server)]);
+    const chatId = await createGroup(server, owner, [member]);
+    await sendMessage(server, member, chatId, { body: 'before' });
+    let sent: Promise<GraphQLResponse<{ sendMessage: unknown }>> | undefined;
+    // A removal as the service makes it: the chat's row lock first, then the membership goes.
+    await prisma().$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM "Chat" WHERE "id" = ${chatId} FOR UPDATE`;
+      await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId: member.id } } });
+      sent = send(member, { chatId, body: 'sent while being removed' });
+      // Commit only once the send is waiting on the chat's row lock.
+      for (let waiting = 0; waiting === 0; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        [{ waiting }] = await prisma().$queryRaw<{ waiting: number }[]>`
+          SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH earlier AS%'`;
+      }
+    });
+    expectError(await sent!, 'NOT_FOUND');
+    expect(await countMessages(chatId)).toBe(1);
+    expect((await prisma().chat.findUniqueOrThrow({ where: { id: chatId } })).lastSeq).toBe(1);
+  });
+
   it('refuses messages to a user who blocked the sender, while the blocker can still write and both can read', async () => {
     const { alice, bob, chatId } = await privateChat();
     await sendMessage(server, alice, chatId, { body: 'before the block' });
