@@ -5,6 +5,7 @@ import { selectedPaths } from '../../server/selection';
 import type { MessageKey } from '../messages/message.loaders';
 import { fromJsonTimestamps, type MessageRow } from '../messages/message.sql';
 import { type Message, toMessage } from '../messages/message.type';
+import { userFromJson } from '../users/user.sql';
 import { toUser, type User, type UserRecord } from '../users/user.type';
 import type { ChatListWants } from './chat.sql';
 import type { Chat, ChatMember } from './chat.type';
@@ -51,8 +52,4 @@ export function primeChatPage(loaders: ChatPageLoaders, row: ChatListRow, viewer
 
 function memberFromJson(member: ChatMember): ChatMember {
   return { ...member, joinedAt: jsonTimestamp(member.joinedAt) };
-}
-
-function userFromJson(user: UserRecord): UserRecord {
-  return { ...user, createdAt: jsonTimestamp(user.createdAt), lastSeenAt: jsonTimestamp(user.lastSeenAt) };
 }

@@ -1,3 +1,5 @@
+import { USER_JSON } from '../users/user.sql';
+
 /** What a chat list page reads besides the chats themselves, as the operation selected it. */
 export interface ChatListWants {
   lastMessage: boolean;
@@ -5,10 +7,6 @@ export interface ChatListWants {
   members: boolean;
   memberUsers: boolean;
 }
-
-const USER_JSON = (alias: string) => `json_build_object('id', ${alias}."id", 'username', ${alias}."username",
-  'displayName', ${alias}."displayName", 'bio', ${alias}."bio", 'avatarUrl', ${alias}."avatarUrl",
-  'createdAt', ${alias}."createdAt", 'lastSeenAt', ${alias}."lastSeenAt", 'email', ${alias}."email")`;
 
 const MEMBER_JSON = (alias: string) => `json_build_object('chatId', ${alias}."chatId", 'userId', ${alias}."userId",
   'role', ${alias}."role", 'joinedAt', ${alias}."joinedAt", 'lastReadSeq', ${alias}."lastReadSeq",

@@ -48,8 +48,8 @@ export class MessageResolver {
 
   @Authorized()
   @Mutation(() => Message)
-  sendMessage(@Arg('input', () => SendMessageInput) input: SendMessageInput, @CurrentUser() viewer: Viewer): Promise<Message> {
-    return this.messageService.send(viewer.userId, input);
+  sendMessage(@Arg('input', () => SendMessageInput) input: SendMessageInput, @CurrentUser() viewer: Viewer, @Ctx() context: Context): Promise<Message> {
+    return this.messageService.send(viewer.userId, input, context.loaders);
   }
 
   @Authorized()

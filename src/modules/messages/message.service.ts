@@ -1,14 +1,24 @@
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/errors';
+import type DataLoader from 'dataloader';
 import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
-import type { Sql } from '../../db/sql';
+import { jsonTimestamp, type Sql } from '../../db/sql';
 import { assertChatMember, type Membership } from '../chats/chat.access';
+import type { Chat } from '../chats/chat.type';
+import { userFromJson } from '../users/user.sql';
+import { toUser, type User } from '../users/user.type';
 import { BODY_MAX, type SendMessageInput } from './message.inputs';
 import { fromJsonTimestamps, MESSAGE_BY_CLIENT_ID, type MessageRow, SEND_MESSAGE, type SendMessageRow } from './message.sql';
 import { type Message, messageSelect, toMessage } from './message.type';
 import type { EventPublisher } from '../../realtime/topics';
 import type { RateLimits } from '../../server/rate-limits';
+
+/** Where a send puts the chat and author it read, so that the answer's `chat` and `author` cost nothing more. */
+export interface SentMessageLoaders {
+  chat: Pick<DataLoader<string, Chat | null>, 'prime'>;
+  user: Pick<DataLoader<string, User | null>, 'prime'>;
+}
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
 
@@ -33,7 +43,7 @@ export class MessageService {
    * statement (see SEND_MESSAGE for what it guarantees). A clientId already used by the author
    * returns that message instead.
    */
-  async send(viewerId: string, input: SendMessageInput): Promise<Message> {
+  async send(viewerId: string, input: SendMessageInput, loaders?: SentMessageLoaders): Promise<Message> {
     const attachments = (input.attachments ?? []).map((attachment, position) => ({
       position,
       url: attachment.url.trim(),
@@ -64,6 +74,8 @@ export class MessageService {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
       attachments: attachments.map(({ position: _position, ...attachment }) => attachment),
     };
+    if (loaders && row.chat) loaders.chat.prime(input.chatId, { ...row.chat, createdAt: jsonTimestamp(row.chat.createdAt), lastActivityAt: jsonTimestamp(row.chat.lastActivityAt) });
+    if (loaders && row.author) loaders.user.prime(viewerId, toUser(userFromJson(row.author), viewerId));
     await this.rateLimits.spend('messagesPerChat', input.chatId);
     this.events.publish('message.added', { chatId: input.chatId, message });
     // The author's pointers moved to the new seq, which is past anything they had.

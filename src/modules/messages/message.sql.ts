@@ -1,4 +1,6 @@
 import { jsonTimestamp } from '../../db/sql';
+import type { Chat } from '../chats/chat.type';
+import { USER_JSON } from '../users/user.sql';
 import type { UserRecord } from '../users/user.type';
 import type { MessageRecord } from './message.type';
 
@@ -30,6 +32,10 @@ export interface SendMessageRow {
   previousDelivered: number | null;
   /** As JSON: its timestamps are text (see `fromJsonTimestamps`). */
   earlier: MessageRow | null;
+  /** The chat as the send left it (JSON), when stored. */
+  chat: Chat | null;
+  /** The author's public columns (JSON). */
+  author: UserRecord | null;
 }
 
 /** A message read as JSON, its timestamps as Dates again. */
@@ -52,7 +58,7 @@ WITH earlier AS (
   SELECT ${MESSAGE_COLUMNS}, ${ATTACHMENTS_OF_M}
   FROM "Message" m WHERE $5::text IS NOT NULL AND m."authorId" = $2 AND m."clientId" = $5
 ), chat AS (
-  SELECT c."id", c."kind" FROM "Chat" c WHERE c."id" = $1 AND NOT EXISTS (SELECT 1 FROM earlier) FOR UPDATE
+  SELECT c."id", c."kind", c."name", c."createdAt" FROM "Chat" c WHERE c."id" = $1 AND NOT EXISTS (SELECT 1 FROM earlier) FOR UPDATE
 ), member AS (
   SELECT chat."id" AS "chatId", chat."kind", cm."lastReadSeq", cm."lastDeliveredSeq"
   FROM chat JOIN "ChatMember" cm ON cm."chatId" = chat."id" AND cm."userId" = $2
@@ -82,7 +88,10 @@ WITH earlier AS (
 SELECT EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM blocked) AS "blocked",
   inserted."seq", inserted."createdAt",
   (SELECT member."lastReadSeq" FROM member) AS "previousRead", (SELECT member."lastDeliveredSeq" FROM member) AS "previousDelivered",
-  (SELECT row_to_json(earlier) FROM earlier) AS "earlier"
+  (SELECT row_to_json(earlier) FROM earlier) AS "earlier",
+  (SELECT json_build_object('id', chat."id", 'kind', chat."kind", 'name', chat."name", 'createdAt', chat."createdAt",
+    'lastActivityAt', taken."lastActivityAt", 'lastSeq', taken."lastSeq") FROM chat, taken) AS "chat",
+  (SELECT ${USER_JSON('u')} FROM "User" u WHERE u."id" = $2) AS "author"
 FROM (SELECT 1) one LEFT JOIN inserted ON true`;
 
 /** The message a clientId names, after a send lost the race for it. $1 author, $2 clientId. */

@@ -264,8 +264,9 @@ describe('sendMessage access', () => {
       // Commit only once the send is waiting on the chat's row lock.
       for (let waiting = 0; waiting === 0; ) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        [{ waiting }] = await prisma().$queryRaw<{ waiting: number }[]>`
+        const [row] = await prisma().$queryRaw<{ waiting: number }[]>`
           SELECT count(*)::int AS "waiting" FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH earlier AS%'`;
+        waiting = row!.waiting;
       }
     });
     expectError(await sent!, 'NOT_FOUND');

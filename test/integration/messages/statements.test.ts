@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroup, sendMessage } from '../../helpers/chat-factories';
+import { signUpUser, type TestUser } from '../../helpers/factories';
+import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
+
+/** The hot operations as a chat app asks for them, and the statements each may cost once the session is known. */
+const HOT_OPERATIONS: { name: string; query: string; variables: (chatId: string, index: number) => Record<string, unknown>; statements: number }[] = [
+  {
+    name: 'sendMessage',
+    query: `mutation ($input: SendMessageInput!) { sendMessage(input: $input) {
+      id seq body clientId createdAt attachments { url } author { id username displayName avatarUrl } chat { id lastSeq } } }`,
+    variables: (chatId, index) => ({ input: { chatId, body: `hello ${index}`, clientId: `statement-test-${index}` } }),
+    statements: 1,
+  },
+  {
+    name: 'messages (history page with authors)',
+    query: `query ($chatId: ID!) { messages(chatId: $chatId, last: 50) {
+      edges { cursor node { id seq body createdAt attachments { url } author { id username displayName avatarUrl } } } pageInfo { hasPreviousPage } } }`,
+    variables: (chatId) => ({ chatId }),
+    statements: 1,
+  },
+  {
+    name: 'messagesSince (catch-up page with authors)',
+    query: `query ($chatId: ID!) { messagesSince(chatId: $chatId, afterSeq: 3, first: 50) { nodes { id seq body author { id username } } } }`,
+    variables: (chatId) => ({ chatId }),
+    statements: 1,
+  },
+  {
+    name: 'chats (list page with last messages, members, unread counts)',
+    query: `{ chats(first: 20) { nodes { id kind name lastSeq unreadCount viewerMembership { role lastReadSeq }
+      lastMessage { id seq body author { id username } } members { role lastReadSeq user { id username displayName avatarUrl } } } } }`,
+    variables: () => ({}),
+    statements: 1,
+  },
+  {
+    name: 'markChatRead',
+    query: 'mutation ($chatId: ID!) { markChatRead(chatId: $chatId) { lastReadSeq lastDeliveredSeq } }',
+    variables: (chatId) => ({ chatId }),
+    statements: 1,
+  },
+];
+
+let counting = false;
+const statements: string[] = [];
+let server: TestServer;
+let viewer: TestUser;
+let chatId: string;
+beforeAll(async () => {
+  // Sessions are kept for a minute here, so that a slow machine cannot turn a cache hit into a read.
+  server = await startTestServer({
+    databaseOptions: { onQuery: (sql) => counting && statements.push(sql) },
+    sessionCache: { lifetimeMs: 60_000 },
+  });
+  viewer = await signUpUser(server);
+  const others = await Promise.all([signUpUser(server), signUpUser(server)]);
+  chatId = await createGroup(server, viewer, others);
+  for (const [index, author] of [viewer, ...others, viewer, ...others].entries()) await sendMessage(server, author, chatId, { body: `message ${index}` });
+});
+afterAll(() => server.close());
+
+describe('hot operations', () => {
+  it.each(HOT_OPERATIONS)('$name runs $statements statement(s)', async ({ query, variables, statements: allowed }) => {
+    const run = async (index: number) => {
+      const result = await postGraphQL(server.url, { query, variables: variables(chatId, index) }, { token: viewer.accessToken });
+      expect(result.errors).toBeUndefined();
+    };
+    await run(0);
+    statements.length = 0;
+    counting = true;
+    await run(1);
+    counting = false;
+    console.log(`${statements.length} statement(s):\n${statements.map((sql) => `  ${sql.trim().split('\n')[0]!.slice(0, 100)}`).join('\n')}`);
+    expect(statements).toHaveLength(allowed);
+  });
+});
