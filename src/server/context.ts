@@ -55,15 +55,19 @@ export function createContext(
   let viewer: Promise<Viewer | null> | undefined;
   const getViewer = () => (viewer ??= dependencies.authenticator.authenticate(request.authorization));
   const viewerId = async () => (await getViewer().catch(() => null))?.userId ?? null;
+  // Made on first use: most operations that need none (`__typename`, sign-in) never pay for them.
+  let loaders: Loaders | undefined;
   const context: Context = {
     requestId: request.requestId,
     log: request.log,
     userAgent: request.userAgent,
     clientAddress: request.clientAddress,
     viewer: getViewer,
-    loaders: createLoaders(dependencies, viewerId),
+    get loaders() {
+      return (loaders ??= createLoaders(dependencies, viewerId));
+    },
     refreshLoaders: () => {
-      context.loaders = createLoaders(dependencies, viewerId);
+      loaders = undefined;
     },
     realtime: dependencies.realtime,
     feeds: dependencies.feeds,
