@@ -45,6 +45,9 @@ const result = await build({
   format: 'esm',
   target: 'node20.19',
   tsconfig: 'tsconfig.json',
+  // type-graphql names GraphQL types after classes: a class renamed to avoid a clash in the one
+  // scope of the bundle (`Edge` → `Edge2`) must keep its name.
+  keepNames: true,
   define: { 'import.meta.url': '__sourceFileUrl' },
   // Raw text, left alone by `define`.
   banner: { js: 'const __bundleUrl = import.meta.url;' },
