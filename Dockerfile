@@ -8,7 +8,8 @@ COPY prisma ./prisma
 COPY test/operations ./test/operations
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run typecheck && npm prune --omit=dev && rm -rf test
+# The server runs as one built file, dist/main.js (scripts/build.mjs); packages stay in node_modules.
+RUN npm run typecheck && npm run build && npm prune --omit=dev && rm -rf test
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data
@@ -19,5 +20,6 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:4000/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-# node itself (not npm or tsx's CLI) receives SIGTERM and shuts down gracefully.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# node itself (not npm) receives SIGTERM and shuts down gracefully; the source map names the .ts files
+# in stack traces.
+CMD ["node", "--enable-source-maps", "dist/main.js"]

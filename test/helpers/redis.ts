@@ -6,6 +6,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { createPostgresDatabase, type TestDatabase } from './database';
 import { postGraphQL, TEST_JWT_SECRET } from './server';
+import { ROOT, serverStartArgs } from './server-process';
 
 /**
  * Helpers for the multi-instance tests: the services they need (PostgreSQL, Redis, redis-server),
@@ -144,13 +145,11 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-const root = new URL('../../', import.meta.url).pathname;
-
 /** The server as `npm start` runs it, in a child process that the test can SIGKILL; resolved once it answers. */
 export async function startServerProcess(env: { DATABASE_URL: string; REDIS_URL: string }): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
+  const child = spawn(process.execPath, serverStartArgs(), {
+    cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, BCRYPT_COST: '10', LOG_LEVEL: 'warn', RATE_LIMIT_SCALE: '1000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

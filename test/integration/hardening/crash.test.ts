@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateGroupChatDocument, SendMessageDocument, SignUpDocument } from '../../generated/graphql';
 import { GOOD_PASSWORD, uniqueUsername } from '../../helpers/factories';
 import { postGraphQL, TEST_JWT_SECRET } from '../../helpers/server';
+import { ROOT, serverStartArgs } from '../../helpers/server-process';
 
 /** The machine's PostgreSQL: a child process cannot share an in-memory PGlite. */
 const POSTGRES_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const root = new URL('../../../', import.meta.url).pathname;
 
 const USERS = 8;
 const IN_FLIGHT_PER_USER = 3;
@@ -67,8 +67,8 @@ class ServerProcess {
 
   /** Starts it and resolves once /readyz answers 200. */
   async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: root,
+    const child = spawn(process.execPath, serverStartArgs(), {
+      cwd: ROOT,
       env: {
         PATH: process.env.PATH,
         PORT: String(this.port),

@@ -5,10 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../../helpers/server';
-
-const root = new URL('../../../', import.meta.url).pathname;
-/** What `npm start` runs (tsx's own CLI would exit on SIGTERM without waiting for the server). */
-const START_ARGS = ['--import', 'tsx', 'src/main.ts'];
+import { ROOT, serverStartArgs } from '../../helpers/server-process';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -27,8 +24,8 @@ interface Running {
 
 /** The server as a child process, resolved once it logs that it listens. */
 async function startProcess(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, START_ARGS, {
-    cwd: root,
+  const child = spawn(process.execPath, serverStartArgs(), {
+    cwd: ROOT,
     env: { PATH: process.env.PATH, BCRYPT_COST: '10', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,8 +82,8 @@ describe('the server process', () => {
   }, 60_000);
 
   it('refuses to start with a bad configuration, naming each bad variable', async () => {
-    const child = spawn(process.execPath, START_ARGS, {
-      cwd: root,
+    const child = spawn(process.execPath, serverStartArgs(), {
+      cwd: ROOT,
       env: { PATH: process.env.PATH, PORT: 'eighty', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
