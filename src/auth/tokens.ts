@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { UnauthenticatedError } from '../errors/errors';
 
 const ISSUER = 'parley';
@@ -12,7 +13,13 @@ export interface AccessClaims {
   expiresAt: Date;
 }
 
+/** Verified tokens remembered, so a client's every request does not pay for the signature again. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export class AccessTokens {
+  /** Keyed by the whole token, signature included: only a token that verified can hit. */
+  private readonly verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_TOKENS_KEPT });
+
   constructor(
     private readonly secret: Uint8Array,
     private readonly ttlSeconds: number,
@@ -34,6 +41,18 @@ export class AccessTokens {
 
   /** Checks signature (HS256 only: no `none`, no algorithm confusion), issuer, audience and expiry. */
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt.getTime() > Date.now()) return known;
+      this.verified.delete(token);
+      throw new UnauthenticatedError('Access token expired; refresh the session.');
+    }
+    const claims = await this.check(token);
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async check(token: string): Promise<AccessClaims> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         algorithms: [ALGORITHM],

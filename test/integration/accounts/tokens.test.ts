@@ -87,6 +87,14 @@ describe('access tokens', () => {
     await expectRefused(bearer(await forge({ iat: now - 120, exp: now - 60 })), /expire/i);
   });
 
+  it('refuses a token that worked a moment ago once it expires (remembered tokens expire too)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = bearer(await forge({ iat: now, exp: now + 2 }));
+    expect((await me(token)).data?.me?.id).toBe(user.id);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expectRefused(token, /expire/i);
+  });
+
   it('refuses a token without a session id', async () => {
     await expectRefused(bearer(await forge({ sid: undefined })));
   });
