@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   /** PostgreSQL server; when absent the embedded PGlite database under dataDir is used. */
   databaseUrl: string | undefined;
+  /** Connections to PostgreSQL this instance opens at most. */
+  databasePoolSize: number;
   dataDir: string;
   redisUrl: string | undefined;
   jwtSecret: Uint8Array;
@@ -55,6 +57,7 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1_000).default(16),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: values.PORT,
     host: values.HOST,
     databaseUrl: values.DATABASE_URL,
+    databasePoolSize: values.DATABASE_POOL_SIZE,
     dataDir,
     redisUrl: values.REDIS_URL,
     jwtSecret: new TextEncoder().encode(values.JWT_SECRET ?? developmentSecret(dataDir)),

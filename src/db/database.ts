@@ -15,6 +15,8 @@ const QUERY_TIMEOUT_MS = 8_000;
 export interface DatabaseOptions {
   /** A PostgreSQL server. Without it the embedded PGlite engine is used. */
   databaseUrl?: string;
+  /** PostgreSQL connections at most (node-postgres' default, 10, when absent). */
+  poolSize?: number;
   /** Where PGlite keeps its files; in memory when absent (tests). */
   pgliteDir?: string;
   /** Every statement is reported here, through Prisma or not (statement-count tests, debug logs). */
@@ -74,7 +76,7 @@ async function connect(options: DatabaseOptions): Promise<{
     const pool = { connectionTimeoutMillis: 5_000 };
     const queries = { query_timeout: QUERY_TIMEOUT_MS, statement_timeout: QUERY_TIMEOUT_MS };
     // One pool for Prisma and for the raw hot paths. Sessions run in UTC: timestamps are stored without a zone.
-    const driver = new pg.Pool({ ...pool, ...queries, connectionString: options.databaseUrl, options: '-c TimeZone=UTC' });
+    const driver = new pg.Pool({ ...pool, ...queries, max: options.poolSize, connectionString: options.databaseUrl, options: '-c TimeZone=UTC' });
     return {
       adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),

@@ -29,7 +29,7 @@ export async function startParley(
 ): Promise<Parley> {
   const logger = overrides.logger ?? createLogger(config);
   const database = await openDatabase(
-    overrides.database ?? { databaseUrl: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') },
+    overrides.database ?? { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, pgliteDir: join(config.dataDir, 'pglite') },
     logger,
   );
   const realtime = createRealtime(config.redisUrl, database.prisma, database.sql, logger);
