@@ -9,6 +9,12 @@ export const LOAD_CORE = 1;
 
 let tasksetWorks: boolean | undefined;
 
+/** Every child still running; killed if the runner exits without stopping them (a crash, an uncaught error). */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 /** True when processes can be pinned: `taskset` exists and there are at least two cores. */
 export function canPin(): boolean {
   tasksetWorks ??= availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -23,7 +29,10 @@ export function spawnPinned(
   options: { env?: NodeJS.ProcessEnv; stdio?: StdioOptions; cwd?: string } = {},
 ): ChildProcess {
   const [file, argv] = canPin() ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
-  return spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: options.stdio ?? 'ignore' });
+  const child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: options.stdio ?? 'ignore' });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
 }
 
 /** A port nobody listens on right now (the machine runs other servers: never assume one). */
