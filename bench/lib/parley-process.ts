@@ -13,8 +13,10 @@ const BUILT_ENTRY = join(ROOT, 'dist/main.js');
  * (`npm run build` makes dist/main.js), the TypeScript sources through tsx otherwise.
  */
 export function parleyCommand(): { args: string[]; label: string } {
-  if (buildScript() && existsSync(BUILT_ENTRY)) return { args: ['--enable-source-maps', BUILT_ENTRY], label: 'node --enable-source-maps dist/main.js' };
-  return { args: ['--import', 'tsx', join(ROOT, 'src/main.ts')], label: 'node --import tsx src/main.ts' };
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profile" profiles the server under the bench's load.
+  const extra = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  if (buildScript() && existsSync(BUILT_ENTRY)) return { args: [...extra, '--enable-source-maps', BUILT_ENTRY], label: 'node --enable-source-maps dist/main.js' };
+  return { args: [...extra, '--import', 'tsx', join(ROOT, 'src/main.ts')], label: 'node --import tsx src/main.ts' };
 }
 
 /** Runs `npm run build` when the project has that script, so that the bench measures what users run. */

@@ -23,7 +23,18 @@ export function jsonTimestamp<TValue extends Date | string | null | undefined>(v
   return typeof value === 'string' ? new Date(`${value}Z`) : (value as Exclude<TValue, string>);
 }
 
+/** Distinct statement texts that get a prepared statement on each connection; the rest are parsed every time. */
+const PREPARED_STATEMENTS_MAX = 200;
+
 export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void): Sql {
+  // The hot paths' texts are few and fixed: each is parsed and planned once per connection, and
+  // later runs send only its name and values (a fraction of the bytes and of the server's work).
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < PREPARED_STATEMENTS_MAX) names.set(text, (name = `parley_${names.size + 1}`));
+    return name;
+  };
   const types = {
     getTypeParser: ((oid: number, format?: string) =>
       oid === TIMESTAMP_OID ? parseTimestamp : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
@@ -31,7 +42,7 @@ export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unkn
   return {
     async query<TRow>(text: string, values: unknown[] = []) {
       onQuery?.(text, values);
-      const result = await pool.query({ text, values, types });
+      const result = await pool.query({ name: nameOf(text), text, values, types });
       return result.rows as TRow[];
     },
   };
