@@ -4,6 +4,11 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -60,6 +65,11 @@ export async function createHttpServer(options: {
     // main.ts owns the signals and shuts down in order (sockets, HTTP, database).
     stopOnTerminationSignals: false,
     plugins: [
+      // Parley sets no cache hints and reports to no Apollo service: without these, every field of
+      // every result would pass through their per-field hooks.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
       fastifyApolloDrainPlugin(fastify),
       operationLogging,
       ...options.limits.plugins,

@@ -70,17 +70,24 @@ const oneCredentialMutation: ValidationRule = (context) => {
   };
 };
 
-/** Refuses an operation whose estimated cost passes the limit. */
-export function assertAffordable(
+/**
+ * Costs already estimated, per document (each is parsed once and reused) and per the numbers among
+ * its variables: page sizes are the only variables a cost depends on, and they are Ints.
+ */
+const knownCosts = new WeakMap<DocumentNode, Map<string, number | undefined>>();
+const KNOWN_COSTS_PER_DOCUMENT = 100;
+
+/** The operation's estimated cost; undefined when its variables do not fit it (execution refuses them). */
+function costOf(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,
   operationName: string | null | undefined,
-  exposeLimits: boolean,
-): void {
-  // No such operation: graphql reports that itself (getComplexity would crash on it).
-  if (!getOperationAST(document, operationName)) return;
-  let cost: number;
+): number | undefined {
+  const key = `${operationName ?? ''}:${Object.entries(variables ?? {}).filter(([, value]) => typeof value === 'number').map(([name, value]) => `${name}=${value as number}`).join(',')}`;
+  let known = knownCosts.get(document);
+  if (known?.has(key)) return known.get(key);
+  let cost: number | undefined;
   try {
     cost = getComplexity({
       schema,
@@ -91,9 +98,25 @@ export function assertAffordable(
     });
   } catch {
     // Variables of the wrong type: execution refuses them with BAD_USER_INPUT before anything runs.
-    return;
+    return undefined;
   }
-  if (cost > LIMITS.cost) {
+  if (!known) knownCosts.set(document, (known = new Map()));
+  if (known.size < KNOWN_COSTS_PER_DOCUMENT) known.set(key, cost);
+  return cost;
+}
+
+/** Refuses an operation whose estimated cost passes the limit. */
+export function assertAffordable(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+  exposeLimits: boolean,
+): void {
+  // No such operation: graphql reports that itself (getComplexity would crash on it).
+  if (!getOperationAST(document, operationName)) return;
+  const cost = costOf(schema, document, variables, operationName);
+  if (cost !== undefined && cost > LIMITS.cost) {
     const figures = exposeLimits ? ` (cost ${cost}, limit ${LIMITS.cost})` : '';
     throw new GraphQLError(`Query is too expensive${figures}; ask for smaller pages.`, {
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
