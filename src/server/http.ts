@@ -15,6 +15,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { type Context, type ContextDependencies, createContext } from './context';
+import { compiledExecution } from './executor';
 import { formatError } from './format-error';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
@@ -55,7 +56,7 @@ export async function createHttpServer(options: {
   });
 
   const apollo = new ApolloServer<Context>({
-    schema: options.schema,
+    gateway: compiledExecution(options.schema),
     formatError,
     introspection: options.introspection,
     validationRules: options.limits.validationRules,

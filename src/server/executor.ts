@@ -1,0 +1,41 @@
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import { type DocumentNode, type ExecutionResult, getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
+import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+
+/**
+ * Operations over HTTP run compiled (graphql-jit): each document is compiled once into a function
+ * that resolves and serializes its selection, instead of interpreting the document field by field
+ * on every request. Apollo Server takes a custom executor only through its gateway interface.
+ */
+export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
+  const compile = (document: DocumentNode, operationName: string | undefined) => {
+    let byName = compiled.get(document);
+    if (!byName) compiled.set(document, (byName = new Map()));
+    let query = byName.get(operationName ?? '');
+    if (!query) byName.set(operationName ?? '', (query = compileQuery(schema, document, operationName)));
+    return query;
+  };
+  return {
+    async load() {
+      return {
+        schema,
+        executor: async (requestContext) => {
+          // Bad variables are the client's mistake, told as graphql-js tells them (Apollo does so only for its own executor).
+          const variables = getVariableValues(schema, requestContext.operation.variableDefinitions ?? [], requestContext.request.variables ?? {});
+          if (variables.errors) {
+            return { errors: variables.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })) };
+          }
+          const query = compile(requestContext.document, requestContext.operationName ?? undefined);
+          if (!isCompiledQuery(query)) return query;
+          return query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+        },
+      };
+    },
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    async stop() {},
+  };
+}
