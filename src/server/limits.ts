@@ -9,11 +9,13 @@ import {
   GraphQLError,
   isListType,
   isNonNullType,
+  Kind,
   parse,
   type GraphQLOutputType,
   specifiedRules,
   validate,
   type ValidationRule,
+  visit,
 } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 
@@ -71,11 +73,27 @@ const oneCredentialMutation: ValidationRule = (context) => {
 };
 
 /**
- * Costs already estimated, per document (each is parsed once and reused) and per the numbers among
- * its variables: page sizes are the only variables a cost depends on, and they are Ints.
+ * Costs already estimated, per document (each is parsed once and reused) and per the values of the
+ * variables it uses as page sizes (`first`/`last`) or in `@include`/`@skip` (`if`): a cost depends on nothing else.
  */
 const knownCosts = new WeakMap<DocumentNode, Map<string, number | undefined>>();
 const KNOWN_COSTS_PER_DOCUMENT = 100;
+const pageSizeVariables = new WeakMap<DocumentNode, string[]>();
+const COST_ARGUMENTS = new Set(['first', 'last', 'if']);
+
+function pageSizeVariablesOf(document: DocumentNode): string[] {
+  let names = pageSizeVariables.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if (COST_ARGUMENTS.has(node.name.value) && node.value.kind === Kind.VARIABLE) found.add(node.value.name.value);
+      },
+    });
+    pageSizeVariables.set(document, (names = [...found]));
+  }
+  return names;
+}
 
 /** The operation's estimated cost; undefined when its variables do not fit it (execution refuses them). */
 function costOf(
@@ -84,7 +102,7 @@ function costOf(
   variables: Record<string, unknown> | undefined,
   operationName: string | null | undefined,
 ): number | undefined {
-  const key = `${operationName ?? ''}:${Object.entries(variables ?? {}).filter(([, value]) => typeof value === 'number').map(([name, value]) => `${name}=${value as number}`).join(',')}`;
+  const key = `${operationName ?? ''}:${pageSizeVariablesOf(document).map((name) => JSON.stringify(variables?.[name] ?? null)).join(',')}`;
   let known = knownCosts.get(document);
   if (known?.has(key)) return known.get(key);
   let cost: number | undefined;
