@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { type Context, type ContextDependencies, createContext } from './context';
 import { formatError } from './format-error';
+import { inputTextPlugin } from './input-text';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
 
@@ -62,6 +63,7 @@ export async function createHttpServer(options: {
     plugins: [
       fastifyApolloDrainPlugin(fastify),
       operationLogging,
+      inputTextPlugin,
       ...options.limits.plugins,
       options.production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault(),
     ],
