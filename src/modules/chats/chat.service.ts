@@ -1,6 +1,7 @@
 import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/errors';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
+import { nameProblem, normalizeName } from '../../server/names';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
 import { blockersOf, hasBlocked } from '../friendships/friendship.access';
 import type { EventPublisher } from '../../realtime/topics';
@@ -17,13 +18,15 @@ interface ChatListRow extends Chat {
   activity: Date;
 }
 
-/** A chat name as stored: trimmed, 1-64 characters. */
+/** A chat name as stored: in NFC, trimmed, 1-64 characters, nothing invisible or reordering (renameChat's argument has no input class). */
 export function chatName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > CHAT_NAME_MAX) {
+  const problem = nameProblem(name, field);
+  if (problem) throw new BadInputError(field, problem);
+  const normalized = normalizeName(name);
+  if (normalized.length < 1 || normalized.length > CHAT_NAME_MAX) {
     throw new BadInputError(field, `${field} must be 1-${CHAT_NAME_MAX} characters.`);
   }
-  return trimmed;
+  return normalized;
 }
 
 export class ChatService {
