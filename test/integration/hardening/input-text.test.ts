@@ -110,7 +110,7 @@ describe('strings no input may carry', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.accessToken}` },
       body: `{"query":${query},"variables":{"ids":${'['.repeat(depth)}"x"${']'.repeat(depth)}}}`,
     });
-    const result = (await response.json()) as { errors?: { extensions: Record<string, unknown> }[] };
+    const result = (await response.json()) as { errors?: { message: string; extensions: Record<string, unknown> }[] };
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `userIds${'.0'.repeat(32)}` });
     expect(result.errors?.[0]?.message).toMatch(/nest more than 32 levels/);
   });
