@@ -1,11 +1,13 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ValidationError } from 'class-validator';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, Kind } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { databaseRefusal } from '../db/errors';
 import type { ErrorCode } from '../errors/errors';
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+/** graphql-js stops coercing variables after 50 problems with this error, which carries no code. */
+const TOO_MANY_VARIABLE_ERRORS = 'Too many errors processing variables, error limit reached. Execution aborted.';
 
 /** A database refusal that a client's input can cause, as the contract error it is. */
 export interface ClientFault {
@@ -64,7 +66,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (isUnexpected(error)) {
     return { message: INTERNAL_ERROR_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
-  const code = formatted.extensions?.code;
+  if (original instanceof GraphQLError && original.message === TOO_MANY_VARIABLE_ERRORS) {
+    return { message: original.message, extensions: { code: 'BAD_USER_INPUT', field: 'variables' } };
+  }
+  // Apollo marks variables graphql-js could not coerce as BAD_USER_INPUT; over the socket nothing does but this.
+  const code = formatted.extensions?.code ?? (isVariableProblem(original) ? 'BAD_USER_INPUT' : undefined);
   if (code === 'BAD_USER_INPUT' && formatted.extensions?.field === undefined) {
     // graphql-js reports bad variables as `Variable "$input" got invalid value ... at "input.email"; ...`
     // or `...; Field "password" of required type "String!" was not provided.`
@@ -72,9 +78,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       /at "([^"]+)"/.exec(formatted.message)?.[1] ??
       /Field "(\w+)" of required type/.exec(formatted.message)?.[1] ??
       /Variable "\$(\w+)"/.exec(formatted.message)?.[1];
-    if (at) return { ...formatted, extensions: { ...formatted.extensions, field: at.split('.').at(-1) } };
+    if (at) return { ...formatted, extensions: { ...formatted.extensions, code, field: at.split('.').at(-1) } };
   }
   return formatted;
+}
+
+/** An error graphql-js raised about one variable's value (the only errors it attaches to a variable definition). */
+function isVariableProblem(error: unknown): boolean {
+  return error instanceof GraphQLError && error.nodes?.length === 1 && error.nodes[0]?.kind === Kind.VARIABLE_DEFINITION;
 }
 
 function firstProblem(errors: ValidationError[], prefix = ''): [field: string, message: string] {
