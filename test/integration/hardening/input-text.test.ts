@@ -3,8 +3,8 @@ import { MeDocument, SendMessageDocument, UpdateProfileDocument, UsersDocument }
 import { openPrivateChat } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
-import { within } from '../../helpers/subscriptions';
-import { wsClient, wsExecute } from '../../helpers/ws';
+import { signedInClient, within } from '../../helpers/subscriptions';
+import { wsExecute } from '../../helpers/ws';
 
 let server: TestServer;
 let alice: TestUser;
@@ -58,7 +58,7 @@ describe('strings no input may carry', () => {
   });
 
   it.each(rows)('refuses %s over the socket, naming the field, and stores nothing', async (_, query, variables, field) => {
-    const client = wsClient(server.url, { authorization: `Bearer ${alice.accessToken}`, allowQueriesAndMutations: true });
+    const client = signedInClient(server, alice.accessToken, { allowQueriesAndMutations: true });
     try {
       await expectNothingStored(async () => {
         const result = await within(wsExecute(client, query, variables()), 5_000, 'an answer over the socket');
@@ -116,7 +116,7 @@ describe('strings no input may carry', () => {
   });
 
   it('refuses a subscription whose arguments carry a NUL', async () => {
-    const client = wsClient(server.url, { authorization: `Bearer ${alice.accessToken}` });
+    const client = signedInClient(server, alice.accessToken);
     try {
       const result = await within(wsExecute(client, 'subscription S($chatId: ID) { messageAdded(chatId: $chatId) { id } }', { chatId: 'c\u0000' }), 5_000, 'an answer');
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'chatId' });
@@ -126,8 +126,8 @@ describe('strings no input may carry', () => {
   });
 
   it('closes a socket whose connectionParams carry a NUL or a lone surrogate with 4400 (no retry), naming the key', async () => {
-    for (const params of [{ authorization: `Bearer ${alice.accessToken}\u0000` }, { authorization: `Bearer ${alice.accessToken}`, device: { name: 'x\uDC00' } }]) {
-      const client = wsClient(server.url, params);
+    for (const params of [{ authorization: `Bearer ${alice.accessToken}\u0000` }, { device: { name: 'x\uDC00' } }]) {
+      const client = signedInClient(server, alice.accessToken, params);
       const closed = await within(client.closed, 5_000, 'the server to close the socket');
       expect(closed.code).toBe(4400);
       expect(closed.reason).toMatch(/^connectionParams\.(authorization|device\.name) /);
