@@ -76,6 +76,8 @@ describe('fuzzing over the socket', () => {
     );
 
     const params = new Tally();
+    // The operations may have ended the caller's session (logOutEverywhere closes the socket before its answer arrives).
+    await target.caller.ensureSignedIn();
     await fc.assert(
       fc.asyncProperty(fc.dictionary(hostileString, fc.oneof(hostileString, fc.jsonValue({ maxDepth: 2 })), { maxKeys: 4 }), fc.boolean(), async (extra, signedIn) => {
         const connecting = signedInClient(target.server, signedIn ? target.caller.token : 'nobody', extra);
