@@ -26,10 +26,12 @@ const CLIENT_FAULTS: Record<string, [ClientFault['code'], (what: string) => stri
   '22021': ['BAD_USER_INPUT', (what) => `${what} contains characters that cannot be stored.`],
   '22P05': ['BAD_USER_INPUT', (what) => `${what} contains characters that cannot be stored.`],
   '22P02': ['BAD_USER_INPUT', (what) => `${what} is not in a valid format.`],
+  '22007': ['BAD_USER_INPUT', (what) => `${what} is not a valid date or time.`],
+  '22008': ['BAD_USER_INPUT', (what) => `${what} is out of the range of dates.`],
 };
 
 /**
- * The client's fault behind a database error (unique, check, length, range, encoding, format), or
+ * The client's fault behind a database error (unique, check, length, range, encoding, format, dates), or
  * undefined. To be logged as a warning with its SQLSTATE and field only: the error itself may quote
  * the whole failing row, password hash included.
  */

@@ -67,6 +67,11 @@ export const hostileInt: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(INT_MAX + 1, INT_MIN - 1, 1.5, 2 ** 53 + 2, 1e300, -1e300) },
 );
 
+/** A cursor made the way the server makes them (base64url of a JSON array), holding what the server never would. */
+const craftedCursor = fc
+  .array(fc.oneof(hostileString, hostileInt, fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.constantFrom(0, -1, 8.64e15, 8.64e15 + 1)), { maxLength: 3 })
+  .map((keys) => Buffer.from(JSON.stringify(keys)).toString('base64url'));
+
 /** An enum value: bare in a document, a string in variables. */
 export class EnumValue {
   constructor(readonly name: string) {}
@@ -86,7 +91,7 @@ function realValuesFor(name: string, seeds: Seeds): fc.Arbitrary<string> | undef
   if (lower.endsWith('friendshipid')) return pick(() => seeds.friendshipIds);
   if (/(userid|memberid)s?$/.test(lower)) return pick(() => seeds.userIds);
   if (lower === 'id') return pick(allIds);
-  if (lower === 'after' || lower === 'before') return pick(() => seeds.cursors);
+  if (lower === 'after' || lower === 'before') return fc.oneof(pick(() => seeds.cursors), craftedCursor);
   if (lower.includes('refreshtoken')) return pick(() => seeds.refreshTokens);
   if (lower.includes('password')) return pick(() => seeds.passwords);
   if (lower === 'username' || lower === 'login' || lower === 'search') {

@@ -2,7 +2,7 @@ import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/error
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
 import { nameProblem, normalizeName } from '../../server/names';
-import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
+import { type Connection, decodeCursor, encodeCursor, isCursorTime, pageSize, toConnection } from '../../server/relay';
 import { blockersOf, hasBlocked } from '../friendships/friendship.access';
 import type { EventPublisher } from '../../realtime/topics';
 import { assertChatMember, chatUpdateEvent } from './chat.access';
@@ -12,7 +12,7 @@ import { type Chat, CHAT_NAME_MAX, chatColumns, MAX_CHAT_MEMBERS } from './chat.
 /** A chat list cursor: the list's snapshot time, the chat's activity as of then, and its id (all ms / text). */
 type ChatCursor = [snapshot: number, activity: number, id: string];
 const isChatCursor = (keys: unknown[]): keys is ChatCursor =>
-  keys.length === 3 && Number.isSafeInteger(keys[0]) && Number.isSafeInteger(keys[1]) && typeof keys[2] === 'string';
+  keys.length === 3 && isCursorTime(keys[0]) && isCursorTime(keys[1]) && typeof keys[2] === 'string';
 
 interface ChatListRow extends Chat {
   activity: Date;

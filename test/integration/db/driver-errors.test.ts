@@ -24,6 +24,8 @@ const cases: [label: string, sql: string, params: unknown[], sqlState: string, c
   ['a number out of range', 'INSERT INTO "Thing" ("id", "small") VALUES (5, $1)', [100_000], '22003', 'BAD_USER_INPUT', undefined],
   ['a NUL in text', 'INSERT INTO "Thing" ("id", "bio") VALUES (6, $1)', ['a\u0000'], '22021', 'BAD_USER_INPUT', undefined],
   ['text that is not a number', 'SELECT $1::int', ['abc'], '22P02', 'BAD_USER_INPUT', undefined],
+  ['text that is not a time', 'SELECT $1::timestamp', ['yesterday at noon'], '22007', 'BAD_USER_INPUT', undefined],
+  ['a time out of range', 'SELECT $1::timestamp', ['300000-01-01'], '22008', 'BAD_USER_INPUT', undefined],
 ];
 // PGlite's build has no encoding conversions (convert_to leaves it unable to answer): PostgreSQL only.
 const untranslatable: (typeof cases)[number] = ['a character the target encoding lacks', `SELECT convert_to($1, 'LATIN1')`, ['😀'], '22P05', 'BAD_USER_INPUT', undefined];

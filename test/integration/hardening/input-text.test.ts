@@ -136,6 +136,20 @@ describe('strings no input may carry', () => {
   });
 });
 
+describe('cursors made up by a client', () => {
+  const cursor = (keys: unknown[]) => Buffer.from(JSON.stringify(keys)).toString('base64url');
+
+  it.each([
+    ['a NUL inside a users cursor', '{ users(after: "CURSOR") { nodes { id } } }', cursor(['a\u0000']), 'after'],
+    ['a lone surrogate inside a users cursor', '{ users(after: "CURSOR") { nodes { id } } }', cursor(['\uD800']), 'after'],
+    ['a time no Date can hold in a chats cursor', '{ chats(after: "CURSOR") { nodes { id } } }', cursor([8.64e15 + 1, 0, 'x']), 'after'],
+    ['a year PostgreSQL cannot store in a chats cursor', '{ chats(after: "CURSOR") { nodes { id } } }', cursor([Date.UTC(20000, 0), 0, 'x']), 'after'],
+  ])('refuses %s as BAD_USER_INPUT', async (_, query, made, field) => {
+    const result = await postGraphQL(server.url, { query: query.replace('CURSOR', made) }, { token: alice.accessToken });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+});
+
 describe('message bodies', () => {
   it('keep what people write: right-to-left text, direction marks, emoji with joiners and skin tones, flags', async () => {
     const body = 'שלום עליכם \u202Eabc\u202C مرحبا 👩🏽‍💻 👨‍👩‍👧 🏴󠁧󠁢󠁳󠁣󠁴󠁿 e\u0301 \u200B';
