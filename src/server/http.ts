@@ -17,6 +17,7 @@ import type { Database } from '../db/database';
 import { type Context, type ContextDependencies, createContext } from './context';
 import { compiledExecution } from './executor';
 import { formatError } from './format-error';
+import { inputTextPlugin } from './input-text';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
 
@@ -73,6 +74,7 @@ export async function createHttpServer(options: {
       ApolloServerPluginUsageReportingDisabled(),
       fastifyApolloDrainPlugin(fastify),
       operationLogging,
+      inputTextPlugin,
       ...options.limits.plugins,
       options.production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault(),
     ],

@@ -142,10 +142,19 @@ export function assertAffordable(
   }
 }
 
-/** An operationName the document does not define is the client's mistake: 400, not Apollo's 500. */
+/**
+ * An operationName the document does not define is the client's mistake: 400, not Apollo's 500.
+ * So is a subscription sent over HTTP, which Apollo would run once and fail on (it has no event to resolve).
+ */
 const clientMistakesAre400: ApolloServerPlugin = {
   async requestDidStart() {
     return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError(`Subscriptions run over the WebSocket (graphql-transport-ws) on the same path; send queries and mutations over HTTP.`, {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
+      },
       async didEncounterErrors({ errors, response }) {
         if (errors.some((error) => error.extensions?.code === 'OPERATION_RESOLUTION_FAILURE')) response.http.status = 400;
       },
@@ -186,6 +195,12 @@ export function operationLimits(production: boolean): {
   };
 }
 
+/** The error with the code Apollo gives the same error over HTTP, unless it has one. */
+function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+  if (error.extensions.code) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
+}
+
 /** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */
 export function checkSocketOperation(
   schema: GraphQLSchema,
@@ -196,10 +211,10 @@ export function checkSocketOperation(
   try {
     document = parse(payload.query, PARSE_OPTIONS);
   } catch (error) {
-    return { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
+    return { errors: [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')] };
   }
   const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
-  if (errors.length > 0) return { errors };
+  if (errors.length > 0) return { errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
   try {
     assertAffordable(schema, document, payload.variables ?? undefined, payload.operationName, limits.exposeLimits);
   } catch (error) {

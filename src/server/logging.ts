@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Context } from './context';
-import { isUnexpected } from './format-error';
+import { clientFaultOf, isUnexpected } from './format-error';
 
 /**
- * One log line per operation (name, duration, error codes), the full detail of unexpected errors,
+ * One log line per operation (name, duration, error codes), the full detail of unexpected errors
+ * (and, as warnings, of database refusals that the client's input caused),
  * and the request id on every masked error so a report can be matched with the log.
  * Variables are never logged: they carry passwords and tokens.
  */
@@ -15,6 +16,10 @@ export const operationLogging: ApolloServerPlugin<Context> = {
       async didEncounterErrors({ errors, contextValue }) {
         for (const error of errors.filter(isUnexpected)) {
           contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'operation failed unexpectedly');
+        }
+        for (const error of errors) {
+          const fault = clientFaultOf(error);
+          if (fault) contextValue.log.warn({ sqlState: fault.sqlState, field: fault.field, path: error.path }, 'database refused the client input');
         }
       },
       async willSendResponse({ response, contextValue, operationName }) {

@@ -1,5 +1,6 @@
 import { type ClassType, Field, ObjectType } from 'type-graphql';
 import { BadInputError } from '../errors/errors';
+import { textProblem } from './input-text';
 
 @ObjectType()
 export class PageInfo {
@@ -79,8 +80,18 @@ export function decodeCursor<TKeys extends readonly (string | number)[]>(
   } catch {
     keys = undefined;
   }
-  if (!Array.isArray(keys) || !isValid(keys)) throw new BadInputError(field, `${field} is not a valid cursor.`);
+  // The JSON inside may spell out what the text rule refuses everywhere else (\u0000, lone surrogates).
+  const readable = (list: unknown[]) => list.every((key) => typeof key !== 'string' || textProblem(key) === undefined);
+  if (!Array.isArray(keys) || !readable(keys) || !isValid(keys)) throw new BadInputError(field, `${field} is not a valid cursor.`);
   return keys;
+}
+
+/** The latest time a cursor may hold: the end of year 9999, the last one ISO 8601 writes without a sign and PostgreSQL reads. */
+const LAST_CURSOR_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** A time (ms) the server could have put in a cursor: any other would fail as a Date or in the database. */
+export function isCursorTime(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= LAST_CURSOR_TIME;
 }
 
 /** Builds a connection from one page of nodes, in the order they are to be shown. */

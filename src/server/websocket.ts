@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
@@ -8,8 +9,9 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
 import { CLOSE_TRY_AGAIN_LATER, type SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
-import { formatError, isUnexpected } from './format-error';
+import { clientFaultOf, formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
+import { connectionParamsProblem, inputTextProblem } from './input-text';
 import { checkSocketOperation } from './limits';
 import type { RateLimits } from './rate-limits';
 
@@ -19,6 +21,8 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_SOCKETS_PER_USER = 50;
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
 export const CLOSE_TOO_MANY = 4429;
+/** A close reason is at most 123 bytes (RFC 6455); a longer explanation gives way to a fixed one. */
+const MAX_CLOSE_REASON_BYTES = 123;
 /** Every interval each socket is pinged; one that did not answer the previous ping is dropped. */
 function pingIdleSockets(wss: WebSocketServer, intervalMs: number): () => void {
   const alive = new WeakSet<WebSocket>();
@@ -75,6 +79,13 @@ export function attachWebSocket(options: {
       schema: options.schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
+        const badParams = connectionParamsProblem(ctx.connectionParams);
+        if (badParams) {
+          // 4400: graphql-ws clients do not retry a request the server calls bad.
+          const reason = Buffer.byteLength(badParams) <= MAX_CLOSE_REASON_BYTES ? badParams : 'connectionParams must be well-formed text without NUL characters.';
+          ctx.extra.socket.close(CloseCode.BadRequest, reason);
+          return false;
+        }
         const clientAddress = addressOf(ctx.extra.request);
         try {
           await options.rateLimits.consume('socketsPerAddress', clientAddress);
@@ -115,8 +126,8 @@ export function attachWebSocket(options: {
         // The same limits as over HTTP: tokens, depth, aliases, directives, cost.
         const checked = checkSocketOperation(options.schema, options.limits, payload);
         if ('errors' in checked) return [...checked.errors];
-        const kind = getOperationAST(checked.document, payload.operationName)?.operation;
-        if (kind !== 'subscription' && !connections.get(ctx)?.allowAllOperations) {
+        const operation = getOperationAST(checked.document, payload.operationName);
+        if (operation?.operation !== 'subscription' && !connections.get(ctx)?.allowAllOperations) {
           return [
             new GraphQLError(
               'Only subscriptions run over the socket; send queries and mutations over HTTP, or connect with connectionParams.allowQueriesAndMutations = true.',
@@ -124,6 +135,8 @@ export function attachWebSocket(options: {
             ),
           ];
         }
+        const badText = operation && inputTextProblem(checked.document, operation, payload.variables);
+        if (badText) return [badText];
         return { schema: options.schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx): Context => {
@@ -163,6 +176,8 @@ export function attachWebSocket(options: {
 /** The same masking as over HTTP: an unexpected error is logged in full and reaches the client as a bare INTERNAL_SERVER_ERROR. */
 function maskForSocket(error: GraphQLError, context: Context | undefined) {
   const formatted = formatError(error.toJSON(), error);
+  const fault = clientFaultOf(error);
+  if (fault) context?.log.warn({ sqlState: fault.sqlState, field: fault.field, path: error.path }, 'database refused the client input');
   if (!isUnexpected(error)) return formatted;
   context?.log.error({ err: error.originalError ?? error, path: error.path }, 'operation failed unexpectedly');
   return { ...formatted, extensions: { ...formatted.extensions, requestId: context?.requestId } };

@@ -17,10 +17,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return createPostgresDatabase(serverUrl);
 }
 
-/** A new, empty database on the PostgreSQL server at `serverUrl`; `drop` removes it. */
-export async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
+/**
+ * A new, empty database on the PostgreSQL server at `serverUrl`; `drop` removes it. With `encoding`
+ * (e.g. LATIN1) it is made from template0 with the C locale, which suits any encoding.
+ */
+export async function createPostgresDatabase(serverUrl: string, options: { encoding?: 'LATIN1' } = {}): Promise<TestDatabase> {
   const name = `parley_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const encoding = options.encoding ? ` ENCODING '${options.encoding}' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'` : '';
+  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${encoding}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {

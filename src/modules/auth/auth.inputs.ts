@@ -1,6 +1,7 @@
 import { IsEmail, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
+import { IsName } from '../../server/names';
 import { DISPLAY_NAME_MAX } from '../users/user.inputs';
 
 @InputType()
@@ -23,6 +24,7 @@ export class SignUpInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @MaxLength(DISPLAY_NAME_MAX, { message: `displayName must be at most ${DISPLAY_NAME_MAX} characters` })
+  @IsName()
   displayName?: string | null;
 }
 

@@ -3,6 +3,7 @@ import { type PasswordHasher, passwordProblem } from '../../auth/passwords';
 import { BadInputError, ConflictError, UnauthenticatedError } from '../../errors/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
+import { normalizeName } from '../../server/names';
 import type { LogInInput, SignUpInput } from './auth.inputs';
 import type { AuthPayload } from './auth.type';
 import type { RateLimits } from '../../server/rate-limits';
@@ -30,7 +31,7 @@ export class AuthService {
     try {
       return await this.prisma.$transaction(async (tx) => {
         const user = await tx.user.create({
-          data: { ...keys, username: input.username, email, passwordHash, displayName: input.displayName?.trim() || null },
+          data: { ...keys, username: input.username, email, passwordHash, displayName: (input.displayName && normalizeName(input.displayName)) || null },
           select: { id: true },
         });
         return this.sessions.start(user.id, client.userAgent, tx);

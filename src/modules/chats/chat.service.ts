@@ -2,7 +2,8 @@ import { BadInputError, ForbiddenError, NotFoundError } from '../../errors/error
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Sql } from '../../db/sql';
 import { isUniqueViolation } from '../../db/errors';
-import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
+import { nameProblem, normalizeName } from '../../server/names';
+import { type Connection, decodeCursor, encodeCursor, isCursorTime, pageSize, toConnection } from '../../server/relay';
 import { blockersOf, hasBlocked } from '../friendships/friendship.access';
 import type { EventPublisher } from '../../realtime/topics';
 import { assertChatMember, chatUpdateEvent } from './chat.access';
@@ -14,16 +15,18 @@ import { type Chat, CHAT_NAME_MAX, chatColumns, MAX_CHAT_MEMBERS } from './chat.
 /** A chat list cursor: the list's snapshot time, the chat's activity as of then, and its id (all ms / text). */
 type ChatCursor = [snapshot: number, activity: number, id: string];
 const isChatCursor = (keys: unknown[]): keys is ChatCursor =>
-  keys.length === 3 && Number.isSafeInteger(keys[0]) && Number.isSafeInteger(keys[1]) && typeof keys[2] === 'string';
+  keys.length === 3 && isCursorTime(keys[0]) && isCursorTime(keys[1]) && typeof keys[2] === 'string';
 
 
-/** A chat name as stored: trimmed, 1-64 characters. */
+/** A chat name as stored: in NFC, trimmed, 1-64 characters, nothing invisible or reordering (renameChat's argument has no input class). */
 export function chatName(name: string, field = 'name'): string {
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > CHAT_NAME_MAX) {
+  const problem = nameProblem(name, field);
+  if (problem) throw new BadInputError(field, problem);
+  const normalized = normalizeName(name);
+  if (normalized.length < 1 || normalized.length > CHAT_NAME_MAX) {
     throw new BadInputError(field, `${field} must be 1-${CHAT_NAME_MAX} characters.`);
   }
-  return trimmed;
+  return normalized;
 }
 
 export class ChatService {

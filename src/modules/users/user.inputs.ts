@@ -1,5 +1,6 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
+import { IsName } from '../../server/names';
 import { IsHttpUrl } from '../../server/validation';
 
 export const DISPLAY_NAME_MAX = 64;
@@ -10,6 +11,7 @@ export class UpdateProfileInput {
   @Field(() => String, { nullable: true, description: `Up to ${DISPLAY_NAME_MAX} characters; blank clears it.` })
   @IsOptional()
   @MaxLength(DISPLAY_NAME_MAX)
+  @IsName()
   displayName?: string | null;
 
   @Field(() => String, { nullable: true, description: `Up to ${BIO_MAX} characters; blank clears it.` })

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { NotFoundError } from '../../errors/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
+import { normalizeName } from '../../server/names';
 import { likeLiteral } from '../../server/validation';
 import type { UpdateProfileInput } from './user.inputs';
 import { toUser, type User, userColumns } from './user.type';
@@ -8,9 +9,9 @@ import { toUser, type User, userColumns } from './user.type';
 const isUsernameCursor = (keys: unknown[]): keys is [string] => keys.length === 1 && typeof keys[0] === 'string';
 
 /** Trimmed text, or null for blank; undefined (absent) stays undefined so the column is left alone. */
-function cleanText(value: string | null | undefined): string | null | undefined {
+function cleanText(value: string | null | undefined, normalize: (text: string) => string = (text) => text.trim()): string | null | undefined {
   if (value === undefined || value === null) return value;
-  const trimmed = value.trim();
+  const trimmed = normalize(value);
   return trimmed === '' ? null : trimmed;
 }
 
@@ -69,7 +70,7 @@ export class UserService {
     const row = await this.prisma.user.update({
       where: { id: viewerId },
       data: {
-        displayName: cleanText(input.displayName),
+        displayName: cleanText(input.displayName, normalizeName),
         bio: cleanText(input.bio),
         avatarUrl: cleanText(input.avatarUrl),
       },

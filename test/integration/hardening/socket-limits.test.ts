@@ -7,7 +7,7 @@ import { createGroup } from '../../helpers/chat-factories';
 import { signUpUser } from '../../helpers/factories';
 import { startTestServer, type TestServer } from '../../helpers/server';
 import { signedInClient } from '../../helpers/subscriptions';
-import { wsClient } from '../../helpers/ws';
+import { wsClient, wsExecute } from '../../helpers/ws';
 
 let server: TestServer;
 let strict: TestServer;
@@ -56,6 +56,25 @@ describe('socket limits', () => {
     socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: `{ me { id } } # ${'x'.repeat(70 * 1024)}` } }));
     const code = await new Promise<number>((resolve) => socket.on('close', resolve));
     expect(code).toBe(1009);
+  });
+});
+
+describe('errors over the socket', () => {
+  it('carry the codes they carry over HTTP: parse, validation, variables', async () => {
+    const user = await signUpUser(server);
+    const client = signedInClient(server, user.accessToken, { allowQueriesAndMutations: true });
+    const mutation = 'mutation M($ids: [ID!]!) { addChatMembers(chatId: "x", userIds: $ids) { id } }';
+    const [parse, validation, variable, tooMany] = await Promise.all([
+      wsExecute(client, '{ me { id '),
+      wsExecute(client, '{ me { nope } }'),
+      wsExecute(client, 'subscription S($seq: Int) { messageAdded(afterSeq: $seq) { id } }', { seq: 'ten' }),
+      wsExecute(client, mutation, { ids: Array(60).fill(null) }),
+    ]);
+    expect(parse.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED' });
+    expect(validation.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(variable.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'seq' });
+    expect(tooMany.errors?.at(-1)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables' });
+    await client.dispose();
   });
 });
 

@@ -82,6 +82,19 @@ describe('the HTTP server', () => {
     expect(result.errors?.[0]?.extensions.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 
+  it('refuses subscriptions, which run over the socket, with 400 BAD_REQUEST', async () => {
+    const result = await postGraphQL(server.url, { query: 'subscription { chatUpdated { kind } }' }, { token: user.accessToken });
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]).toMatchObject({ message: expect.stringMatching(/WebSocket/), extensions: { code: 'BAD_REQUEST' } });
+  });
+
+  it('answers BAD_USER_INPUT when graphql-js gives up on too many bad variable values', async () => {
+    const query = 'mutation M($ids: [ID!]!) { addChatMembers(chatId: "x", userIds: $ids) { id } }';
+    const result = await postGraphQL(server.url, { query, variables: { ids: Array(60).fill(null) } }, { token: user.accessToken });
+    expect(result.errors?.at(-1)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables' });
+    expect(result.errors?.every((error) => error.extensions.code === 'BAD_USER_INPUT')).toBe(true);
+  });
+
   it('asks for a token on operations that need one', async () => {
     const result = await postGraphQL(server.url, { query: '{ me { id } }' });
     expect(result.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
