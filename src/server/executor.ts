@@ -28,7 +28,8 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           }
           const query = compile(requestContext.document, requestContext.operationName ?? undefined);
           if (!isCompiledQuery(query)) return query;
-          return query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+          const result = await query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
+          return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
         },
       };
     },
@@ -38,4 +39,15 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     },
     async stop() {},
   };
+}
+
+/**
+ * graphql-jit's errors lack what Apollo and formatError rely on (extensions always present, the
+ * resolver's error as originalError): the same error as graphql-js would have raised.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  const original = error.originalError ?? undefined;
+  const standard = new GraphQLError(error.message, { path: error.path, originalError: original, extensions: error.extensions ?? undefined });
+  if (error.locations) Object.assign(standard, { locations: error.locations });
+  return standard;
 }

@@ -21,7 +21,7 @@ export interface HistoryArgs {
 /** Where a page puts the authors it read with its messages, so that `author` costs nothing more. */
 export type AuthorCache = Pick<DataLoader<string, User | null>, 'prime'>;
 
-const isSeqCursor = (keys: unknown[]): keys is [number] => keys.length === 1 && Number.isSafeInteger(keys[0]) && (keys[0] as number) >= 0;
+const isSeqCursor = (keys: unknown[]): keys is [number] => keys.length === 1 && Number.isInteger(keys[0]) && (keys[0] as number) >= 0 && (keys[0] as number) <= NO_UPPER_BOUND;
 const seqOf = (cursor: string | null | undefined, field: string): number | undefined =>
   cursor ? decodeCursor<[number]>(cursor, field, isSeqCursor)[0] : undefined;
 const cursorOf = (message: Message): string => encodeCursor([message.seq]);
