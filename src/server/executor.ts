@@ -21,8 +21,14 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
       return {
         schema,
         executor: async (requestContext) => {
+          // No such operation in the document (Apollo leaves that to the executor): the client's mistake.
+          if (!requestContext.operation) {
+            const name = requestContext.operationName;
+            const message = name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.';
+            return { errors: [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } })] };
+          }
           // Bad variables are the client's mistake, told as graphql-js tells them (Apollo does so only for its own executor).
-          const variables = getVariableValues(schema, requestContext.operation.variableDefinitions ?? [], requestContext.request.variables ?? {});
+          const variables = getVariableValues(schema, requestContext.operation.variableDefinitions ?? [], requestContext.request.variables ?? {}, { maxErrors: 50 });
           if (variables.errors) {
             return { errors: variables.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })) };
           }
