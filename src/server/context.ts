@@ -41,37 +41,59 @@ export interface ContextDependencies {
   feeds: Feeds;
 }
 
-export function createContext(
-  dependencies: ContextDependencies,
-  request: {
-    requestId: string;
-    log: FastifyBaseLogger;
-    authorization: string | undefined;
-    userAgent: string | undefined;
-    clientAddress: string;
-    socket?: SocketState;
-  },
-): Context {
-  let viewer: Promise<Viewer | null> | undefined;
-  const getViewer = () => (viewer ??= dependencies.authenticator.authenticate(request.authorization));
-  const viewerId = async () => (await getViewer().catch(() => null))?.userId ?? null;
-  // Made on first use: most operations that need none (`__typename`, sign-in) never pay for them.
-  let loaders: Loaders | undefined;
-  const context: Context = {
-    requestId: request.requestId,
-    log: request.log,
-    userAgent: request.userAgent,
-    clientAddress: request.clientAddress,
-    viewer: getViewer,
-    get loaders() {
-      return (loaders ??= createLoaders(dependencies, viewerId));
-    },
-    refreshLoaders: () => {
-      loaders = undefined;
-    },
-    realtime: dependencies.realtime,
-    feeds: dependencies.feeds,
-    socket: request.socket,
-  };
-  return context;
+export interface RequestFacts {
+  requestId: string;
+  log: FastifyBaseLogger;
+  authorization: string | undefined;
+  userAgent: string | undefined;
+  clientAddress: string;
+  socket?: SocketState;
+}
+
+export function createContext(dependencies: ContextDependencies, request: RequestFacts): Context {
+  return new OperationContext(dependencies, request);
+}
+
+/**
+ * A class, not an object of closures: made for every operation, it should cost next to nothing.
+ * Apollo shallow-copies the context before executing (own properties, same prototype), so what is
+ * made lazily lives behind the prototype's getter until first use, then as an own property.
+ */
+class OperationContext implements Context {
+  readonly requestId: string;
+  readonly log: FastifyBaseLogger;
+  readonly userAgent: string | undefined;
+  readonly clientAddress: string;
+  readonly realtime: Realtime;
+  readonly feeds: Feeds;
+  readonly socket: SocketState | undefined;
+  private signedIn: Promise<Viewer | null> | undefined;
+
+  constructor(
+    private readonly dependencies: ContextDependencies,
+    private readonly request: RequestFacts,
+  ) {
+    this.requestId = request.requestId;
+    this.log = request.log;
+    this.userAgent = request.userAgent;
+    this.clientAddress = request.clientAddress;
+    this.realtime = dependencies.realtime;
+    this.feeds = dependencies.feeds;
+    this.socket = request.socket;
+  }
+
+  viewer(): Promise<Viewer | null> {
+    return (this.signedIn ??= this.dependencies.authenticator.authenticate(this.request.authorization));
+  }
+
+  /** Made on first use: most operations that need none (`__typename`, sign-in) never pay for them. */
+  get loaders(): Loaders {
+    const loaders = createLoaders(this.dependencies, async () => (await this.viewer().catch(() => null))?.userId ?? null);
+    Object.defineProperty(this, 'loaders', { value: loaders, writable: true, configurable: true });
+    return loaders;
+  }
+
+  refreshLoaders(): void {
+    delete (this as { loaders?: Loaders }).loaders;
+  }
 }

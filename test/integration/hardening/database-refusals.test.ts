@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeDocument, SendMessageDocument, UpdateProfileDocument } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { createPostgresDatabase } from '../../helpers/database';
+import { capturedLogger } from '../../helpers/logs';
 import { type GraphQLResponse, postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
 
 /**
@@ -12,16 +11,10 @@ import { type GraphQLResponse, postGraphQL, startTestServer, type TestServer } f
  * INTERNAL_SERVER_ERROR. The services check what they know of; to force each kind of refusal
  * through the real endpoint, each test adds a constraint of its own to this file's database.
  */
-const lines: string[] = [];
+const { logger, lines } = capturedLogger('warn');
 let server: TestServer;
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  server = await startTestServer({ logger: pino({ level: 'warn' }, sink) });
+  server = await startTestServer({ logger });
 });
 afterAll(() => server.close());
 

@@ -1,21 +1,14 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogInDocument, MeDocument, RefreshSessionDocument } from '../../generated/graphql';
 import { signUpUser } from '../../helpers/factories';
+import { capturedLogger } from '../../helpers/logs';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
-const lines: string[] = [];
+const { logger, lines } = capturedLogger('info');
 let server: TestServer;
 
 beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  server = await startTestServer({ logger: pino({ level: 'info' }, sink) });
+  server = await startTestServer({ logger });
 });
 afterAll(() => server.close());
 
