@@ -33,7 +33,7 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
             return { errors: variables.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })) };
           }
           const query = compile(requestContext.document, requestContext.operationName ?? undefined);
-          if (!isCompiledQuery(query)) return query;
+          if (!isCompiledQuery(query)) return { ...query, errors: query.errors?.map(asGraphQLError) };
           const result = await query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
           return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
         },
