@@ -17,7 +17,6 @@ type ChatCursor = [snapshot: number, activity: number, id: string];
 const isChatCursor = (keys: unknown[]): keys is ChatCursor =>
   keys.length === 3 && isCursorTime(keys[0]) && isCursorTime(keys[1]) && typeof keys[2] === 'string';
 
-
 /** A chat name as stored: in NFC, trimmed, 1-64 characters, nothing invisible or reordering (renameChat's argument has no input class). */
 export function chatName(name: string, field = 'name'): string {
   const problem = nameProblem(name, field);

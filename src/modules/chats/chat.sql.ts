@@ -1,4 +1,6 @@
+import { jsonTimestamp } from '../../db/sql';
 import { USER_JSON } from '../users/user.sql';
+import type { Chat } from './chat.type';
 
 /** What a chat list page reads besides the chats themselves, as the operation selected it. */
 export interface ChatListWants {
@@ -46,3 +48,8 @@ WHERE m."userId" = $1 AND m."joinedAt" <= $2::timestamp AND c."createdAt" <= $2:
   AND ($3::timestamp IS NULL OR (a."activity", c."id") < ($3::timestamp, $4::text))
 ORDER BY a."activity" DESC, c."id" DESC
 LIMIT $5`;
+
+/** A chat read as JSON, its timestamps as Dates again. */
+export function chatFromJson(chat: Chat): Chat {
+  return { ...chat, createdAt: jsonTimestamp(chat.createdAt), lastActivityAt: jsonTimestamp(chat.lastActivityAt) };
+}

@@ -3,8 +3,9 @@ import type DataLoader from 'dataloader';
 import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../db/errors';
-import { jsonTimestamp, type Sql } from '../../db/sql';
+import type { Sql } from '../../db/sql';
 import { assertChatMember, type Membership } from '../chats/chat.access';
+import { chatFromJson } from '../chats/chat.sql';
 import type { Chat } from '../chats/chat.type';
 import { userFromJson } from '../users/user.sql';
 import { toUser, type User } from '../users/user.type';
@@ -18,6 +19,11 @@ import type { RateLimits } from '../../server/rate-limits';
 export interface SentMessageLoaders {
   chat: Pick<DataLoader<string, Chat | null>, 'prime'>;
   user: Pick<DataLoader<string, User | null>, 'prime'>;
+}
+
+function primeSent(loaders: SentMessageLoaders, row: SendMessageRow, viewerId: string): void {
+  if (row.chat) loaders.chat.prime(row.chat.id, chatFromJson(row.chat));
+  if (row.author) loaders.user.prime(viewerId, toUser(userFromJson(row.author), viewerId));
 }
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
@@ -74,8 +80,7 @@ export class MessageService {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
       attachments: attachments.map(({ position: _position, ...attachment }) => attachment),
     };
-    if (loaders && row.chat) loaders.chat.prime(input.chatId, { ...row.chat, createdAt: jsonTimestamp(row.chat.createdAt), lastActivityAt: jsonTimestamp(row.chat.lastActivityAt) });
-    if (loaders && row.author) loaders.user.prime(viewerId, toUser(userFromJson(row.author), viewerId));
+    if (loaders) primeSent(loaders, row, viewerId);
     await this.rateLimits.spend('messagesPerChat', input.chatId);
     this.events.publish('message.added', { chatId: input.chatId, message });
     // The author's pointers moved to the new seq, which is past anything they had.
