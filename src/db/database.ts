@@ -15,7 +15,7 @@ const QUERY_TIMEOUT_MS = 8_000;
 export interface DatabaseOptions {
   /** A PostgreSQL server. Without it the embedded PGlite engine is used. */
   databaseUrl?: string;
-  /** PostgreSQL connections at most (node-postgres' default, 10, when absent). */
+  /** PostgreSQL connections at most in each of the two pools, Prisma's and the hot paths' (node-postgres' default, 10, when absent). */
   poolSize?: number;
   /** Where PGlite keeps its files; in memory when absent (tests). */
   pgliteDir?: string;
@@ -75,13 +75,21 @@ async function connect(options: DatabaseOptions): Promise<{
     // A dead or unreachable server must fail requests within seconds, not leave them hanging.
     const pool = { connectionTimeoutMillis: 5_000 };
     const queries = { query_timeout: QUERY_TIMEOUT_MS, statement_timeout: QUERY_TIMEOUT_MS };
-    // One pool for Prisma and for the raw hot paths. Sessions run in UTC: timestamps are stored without a zone.
-    const driver = new pg.Pool({ ...pool, ...queries, max: options.poolSize, connectionString: options.databaseUrl, options: '-c TimeZone=UTC' });
+    // Sessions run in UTC: timestamps are stored without a zone.
+    const connection = { ...pool, ...queries, max: options.poolSize, connectionString: options.databaseUrl };
+    const driver = new pg.Pool({ ...connection, options: '-c TimeZone=UTC' });
+    // The hot paths' pool: their few statements are prepared once per connection, and each is keyed
+    // by ids, so one generic plan serves every call. Left to choose, PostgreSQL plans them again on
+    // every call (a custom plan looks cheaper), which costs more than running them. Prisma's
+    // statements keep the default: a search's plan may depend on its values.
+    const hot = new pg.Pool({ ...connection, options: '-c TimeZone=UTC -c plan_cache_mode=force_generic_plan' });
     return {
       adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
-      sql: postgresSql(driver, options.onQuery),
-      closeDriver: () => driver.end(),
+      sql: postgresSql(hot, options.onQuery),
+      closeDriver: async () => {
+        await Promise.all([driver.end(), hot.end()]);
+      },
       engine: 'postgresql',
     };
   }

@@ -2,7 +2,7 @@ import { type ClassType, Field, ObjectType } from 'type-graphql';
 import { BadInputError } from '../errors/errors';
 import { textProblem } from './input-text';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -30,7 +30,7 @@ export interface Connection<TNode> {
 
 /** The Relay connection and edge types of one node type: `class UserConnection extends ConnectionType(User) {}`. */
 export function ConnectionType<TNode extends object>(nodeType: ClassType<TNode>) {
-  @ObjectType(`${nodeType.name}Edge`)
+  @ObjectType(`${nodeType.name}Edge`, { simpleResolvers: true })
   class EdgeType {
     @Field(() => String)
     cursor!: string;
@@ -39,7 +39,7 @@ export function ConnectionType<TNode extends object>(nodeType: ClassType<TNode>)
     node!: TNode;
   }
 
-  @ObjectType(`${nodeType.name}ConnectionBase`)
+  @ObjectType(`${nodeType.name}ConnectionBase`, { simpleResolvers: true })
   abstract class ConnectionClass implements Connection<TNode> {
     @Field(() => [EdgeType])
     edges!: EdgeType[];

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { User } from '../users/user.type';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthPayload {
   @Field(() => String, { description: 'Send as "Authorization: Bearer <accessToken>".' })
   accessToken!: string;
@@ -19,7 +19,7 @@ export class AuthPayload {
   user!: User;
 }
 
-@ObjectType({ description: 'A signed-in device.' })
+@ObjectType({ simpleResolvers: true, description: 'A signed-in device.' })
 export class Session {
   @Field(() => ID)
   id!: string;

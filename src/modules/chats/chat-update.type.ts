@@ -12,7 +12,7 @@ export const ChatEventKind = {
 
 registerEnumType(ChatEventKind, { name: 'ChatEventKind' });
 
-@ObjectType({ description: 'A chat created, renamed or changed in membership.' })
+@ObjectType({ simpleResolvers: true, description: 'A chat created, renamed or changed in membership.' })
 export class ChatUpdate {
   @Field(() => ChatEventKind)
   kind!: ChatEventKindName;
@@ -28,7 +28,7 @@ export class ChatUpdate {
   at!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TypingEvent {
   /** Resolved into `chat` and `user` by the resolver. */
   chatId!: string;

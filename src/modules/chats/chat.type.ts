@@ -13,7 +13,7 @@ export { ChatKind, ChatRole };
 export const MAX_CHAT_MEMBERS = 1000;
 export const CHAT_NAME_MAX = 64;
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ChatMember {
   /** Resolved into `user` by the resolver. */
   userId!: string;
@@ -33,7 +33,7 @@ export class ChatMember {
   lastDeliveredSeq!: number;
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Chat implements Node {
   @Field(() => ID)
   id!: string;
@@ -54,7 +54,7 @@ export class Chat implements Node {
   lastSeq!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ChatConnection extends ConnectionType(Chat) {}
 
 export const chatColumns = {

@@ -15,7 +15,7 @@ registerEnumType(FriendshipStatus, {
 
 export { FriendshipStatus };
 
-@ObjectType({ implements: Node, description: 'A relationship as the viewer sees it.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A relationship as the viewer sees it.' })
 export class Friendship implements Node {
   @Field(() => ID)
   id!: string;
@@ -33,7 +33,7 @@ export class Friendship implements Node {
   updatedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FriendshipConnection extends ConnectionType(Friendship) {}
 
 export const friendshipColumns = {

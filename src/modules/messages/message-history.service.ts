@@ -1,10 +1,11 @@
 import type DataLoader from 'dataloader';
-import type { Sql } from '../../db/sql';
+import { jsonTimestamp, type Sql } from '../../db/sql';
 import { BadInputError, NotFoundError } from '../../errors/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
-import { toUser, type User, type UserRecord } from '../users/user.type';
-import { HISTORY_BACKWARD, HISTORY_FORWARD, type HistoryRow, type MessageRow } from './message.sql';
-import { type Message, toMessage } from './message.type';
+import { userFromJson } from '../users/user.sql';
+import { toUser, type User } from '../users/user.type';
+import { HISTORY_BACKWARD, HISTORY_FORWARD, type HistoryRow } from './message.sql';
+import type { Message } from './message.type';
 
 export const DEFAULT_HISTORY_PAGE = 50;
 export const DEFAULT_CATCH_UP_PAGE = 100;
@@ -62,31 +63,39 @@ export class MessageHistoryService {
     range: { after: number; before: number; size: number; forward: boolean },
     authors: AuthorCache | undefined,
   ): Promise<Message[]> {
-    const rows = await this.sql.query<HistoryRow>(range.forward ? HISTORY_FORWARD : HISTORY_BACKWARD, [
+    const [row] = await this.sql.query<HistoryRow>(range.forward ? HISTORY_FORWARD : HISTORY_BACKWARD, [
       chatId,
       viewerId,
       range.after,
       range.before,
       range.size + 1,
     ]);
-    if (rows.length === 0) throw new NotFoundError('Chat');
-    if (rows[0]!.id == null) return [];
-    return rows.map((row) => {
-      if (authors) authors.prime(row.authorId!, toUser(authorOf(row), viewerId));
-      return toMessage(row as MessageRow);
-    });
+    if (!row!.member) throw new NotFoundError('Chat');
+    if (authors) for (const author of row!.authors ?? []) authors.prime(author.id, toUser(userFromJson(author), viewerId));
+    return messagesOf(row!);
   }
 }
 
-function authorOf(row: HistoryRow): UserRecord {
-  return {
-    id: row.author_id!,
-    username: row.author_username!,
-    displayName: row.author_displayName ?? null,
-    bio: row.author_bio ?? null,
-    avatarUrl: row.author_avatarUrl ?? null,
-    createdAt: row.author_createdAt!,
-    lastSeenAt: row.author_lastSeenAt ?? null,
-    email: row.author_email!,
-  };
+/** The page's messages, oldest first, each with its attachments in order. */
+function messagesOf(row: HistoryRow): Message[] {
+  const messages = (row.messages ?? []).map(
+    ({ id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt }): Message => ({
+      id,
+      chatId,
+      authorId,
+      seq,
+      body,
+      clientId,
+      createdAt: jsonTimestamp(createdAt),
+      editedAt: jsonTimestamp(editedAt),
+      deletedAt: jsonTimestamp(deletedAt),
+      attachments: [],
+    }),
+  );
+  messages.sort((a, b) => a.seq - b.seq);
+  if (row.attachments) {
+    const byId = new Map(messages.map((message) => [message.id, message]));
+    for (const { messageId, url, name, mimeType, sizeBytes } of row.attachments) byId.get(messageId)!.attachments.push({ url, name, mimeType, sizeBytes });
+  }
+  return messages;
 }

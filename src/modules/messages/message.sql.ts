@@ -2,13 +2,10 @@ import { jsonTimestamp } from '../../db/sql';
 import type { Chat } from '../chats/chat.type';
 import { USER_JSON } from '../users/user.sql';
 import type { UserRecord } from '../users/user.type';
-import type { MessageRecord } from './message.type';
+import type { Attachment, MessageRecord } from './message.type';
 
 /** A message row with its attachments (a JSON array, in position order). */
 export type MessageRow = MessageRecord;
-
-/** A message row with its author's public columns, prefixed `author_`. */
-export type MessageWithAuthorRow = MessageRow & { [TKey in keyof UserRecord as `author_${TKey}`]: UserRecord[TKey] };
 
 const MESSAGE_COLUMNS = `m."id", m."chatId", m."seq", m."authorId", m."body", m."clientId", m."createdAt", m."editedAt", m."deletedAt"`;
 
@@ -16,10 +13,6 @@ const MESSAGE_COLUMNS = `m."id", m."chatId", m."seq", m."authorId", m."body", m.
 const ATTACHMENTS_OF_M = `COALESCE((
   SELECT json_agg(json_build_object('url', a."url", 'name', a."name", 'mimeType', a."mimeType", 'sizeBytes', a."sizeBytes") ORDER BY a."position")
   FROM "Attachment" a WHERE a."messageId" = m."id"), '[]'::json) AS "attachments"`;
-
-const AUTHOR_COLUMNS = `u."id" AS "author_id", u."username" AS "author_username", u."displayName" AS "author_displayName",
-  u."bio" AS "author_bio", u."avatarUrl" AS "author_avatarUrl", u."createdAt" AS "author_createdAt",
-  u."lastSeenAt" AS "author_lastSeenAt", u."email" AS "author_email"`;
 
 export interface SendMessageRow {
   isMember: boolean;
@@ -98,29 +91,41 @@ FROM (SELECT 1) one LEFT JOIN inserted ON true`;
 export const MESSAGE_BY_CLIENT_ID = `
 SELECT ${MESSAGE_COLUMNS}, ${ATTACHMENTS_OF_M} FROM "Message" m WHERE m."authorId" = $1 AND m."clientId" = $2`;
 
-export interface HistoryRow extends Partial<MessageWithAuthorRow> {
-  /** Always there when the viewer is a member; the message columns are null when the page is empty. */
-  member: true;
+export interface HistoryRow {
+  member: boolean;
+  /** The page as JSON, in no particular order (timestamps as text: see `fromJsonTimestamps`); null when empty. */
+  messages: Omit<MessageRow, 'attachments'>[] | null;
+  /** The page's attachments as JSON, each with its message's id, in position order; null when none. */
+  attachments: (Attachment & { messageId: string })[] | null;
+  /** Each author of the page once, as JSON (see `userFromJson`); null when the page is empty. */
+  authors: UserRecord[] | null;
 }
 
 /**
- * One page of a chat's history with its authors, if the viewer ($2) is a member of the chat ($1):
- * no row at all means not a member; one row with null message columns means an empty page.
+ * One page of a chat's history with its authors, if the viewer ($2) is a member of the chat ($1),
+ * as one row of three JSON values (the messages, their attachments, their distinct authors):
+ * three values to parse rather than a row of columns per message, and no author repeated.
  * Keyset on (chatId, seq), never an OFFSET: `$3 < seq < $4`, at most `$5` rows from the oldest
- * (forward) or from the newest (backward) end, returned oldest first.
+ * (forward) or from the newest (backward) end.
  */
 function historyPage(direction: 'ASC' | 'DESC'): string {
   return `
-SELECT true AS "member", ${MESSAGE_COLUMNS}, ${ATTACHMENTS_OF_M}, ${AUTHOR_COLUMNS}
-FROM "ChatMember" viewer
-LEFT JOIN LATERAL (
-  SELECT * FROM "Message" page
-  WHERE page."chatId" = viewer."chatId" AND page."seq" > $3 AND page."seq" < $4
+WITH viewer AS (
+  SELECT 1 FROM "ChatMember" WHERE "chatId" = $1 AND "userId" = $2
+), page AS (
+  SELECT page."id", page."chatId", page."seq", page."authorId", page."body", page."clientId", page."createdAt", page."editedAt", page."deletedAt"
+  FROM "Message" page
+  WHERE EXISTS (SELECT 1 FROM viewer) AND page."chatId" = $1 AND page."seq" > $3 AND page."seq" < $4
   ORDER BY page."seq" ${direction} LIMIT $5
-) m ON true
-LEFT JOIN "User" u ON u."id" = m."authorId"
-WHERE viewer."chatId" = $1 AND viewer."userId" = $2
-ORDER BY m."seq"`;
+)
+SELECT EXISTS (SELECT 1 FROM viewer) AS "member",
+  (SELECT json_agg(page) FROM page) AS "messages",
+  (SELECT json_agg(a ORDER BY a."messageId", a."position") FROM (
+    SELECT a."messageId", a."position", a."url", a."name", a."mimeType", a."sizeBytes" FROM "Attachment" a WHERE a."messageId" IN (SELECT "id" FROM page)
+  ) a) AS "attachments",
+  (SELECT json_agg(u) FROM (
+    SELECT u."id", u."username", u."displayName", u."bio", u."avatarUrl", u."createdAt", u."lastSeenAt", u."email" FROM "User" u WHERE u."id" IN (SELECT "authorId" FROM page)
+  ) u) AS "authors"`;
 }
 
 export const HISTORY_FORWARD = historyPage('ASC');

@@ -18,7 +18,7 @@ registerEnumType(MessageStatus, {
   },
 });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Attachment {
   @Field(() => String)
   url!: string;
@@ -33,7 +33,7 @@ export class Attachment {
   sizeBytes!: number | null;
 }
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class Message implements Node {
   @Field(() => ID)
   id!: string;
@@ -65,10 +65,10 @@ export class Message implements Node {
   deletedAt!: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MessageConnection extends ConnectionType(Message) {}
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ReadReceipt {
   /** Resolved into `chat` and `user` by the resolver. */
   chatId!: string;

@@ -3,7 +3,7 @@ import type { User as UserRow } from '../../generated/prisma/client';
 import { Node } from '../../server/node';
 import { ConnectionType } from '../../server/relay';
 
-@ObjectType({ implements: Node })
+@ObjectType({ simpleResolvers: true, implements: Node })
 export class User implements Node {
   @Field(() => ID)
   id!: string;
@@ -30,7 +30,7 @@ export class User implements Node {
   email!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class UserConnection extends ConnectionType(User) {}
 
 /** The columns a User is made of; never the password hash. */
