@@ -11,6 +11,7 @@ import {
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
+import { httpGraphQL } from '../../helpers/subscriptions';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -120,6 +121,26 @@ describe('sendMessage attachments', () => {
     const result = await send(alice, { chatId, attachments });
     expect(result.errors).toBeUndefined();
     expect(result.data!.sendMessage).toMatchObject({ body: null, attachments });
+  });
+
+  it('come back with history pages and catch-up pages, on their own messages and in their order', async () => {
+    const { alice, bob, chatId } = await privateChat();
+    const first = [attachment(3), { url: 'http://localhost:8080/a', name: null, mimeType: null, sizeBytes: null }, attachment(1)];
+    const third = [attachment(7)];
+    for (const input of [{ attachments: first }, { body: 'no files' }, { body: 'one file', attachments: third }]) {
+      expect((await send(alice, { chatId, ...input })).errors).toBeUndefined();
+    }
+    const selection = '{ nodes { seq attachments { url name mimeType sizeBytes } } }';
+    const query = `query ($chatId: ID!) { messages(chatId: $chatId, last: 10) ${selection} messagesSince(chatId: $chatId, afterSeq: 0) ${selection} }`;
+    const result = await httpGraphQL<{ messages: { nodes: unknown[] }; messagesSince: { nodes: unknown[] } }>(server, bob.accessToken, query, { chatId });
+    expect(result.errors).toBeUndefined();
+    const expected = [
+      { seq: 1, attachments: first },
+      { seq: 2, attachments: [] },
+      { seq: 3, attachments: third },
+    ];
+    expect(result.data!.messages.nodes).toEqual(expected);
+    expect(result.data!.messagesSince.nodes).toEqual(expected);
   });
 
   it.each([
