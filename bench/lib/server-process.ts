@@ -8,13 +8,14 @@ export interface ServerProcess {
 
 /**
  * Starts a baseline server script (TypeScript, through tsx) pinned to the server core, in
- * production mode, and resolves once it answers `{ __typename }` on /graphql.
+ * production mode, with `env` added to this process's environment, and resolves once it
+ * answers `{ __typename }` on /graphql.
  */
-export async function startServerScript(script: string, name: string): Promise<ServerProcess> {
+export async function startServerScript(script: string, name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawnPinned(SERVER_CORE, process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
+    env: { ...process.env, ...env, NODE_ENV: 'production', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;

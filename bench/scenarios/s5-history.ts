@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClosedLoop } from '../lib/closed-loop';
 import { inBatches, logIn, openPrivateChat, signUpUsers } from '../lib/fixtures';
 import { GraphQLConnection } from '../lib/http-load';
+import { ROOT } from '../lib/parley-process';
 import { type Contender, makeRow, measureRounds } from '../lib/rounds';
+import { startServerScript } from '../lib/server-process';
 import { type DbSpec, openSql, uuid7Sql } from '../lib/sql';
 import { CheckFailure, type Measurement, type Row, type Scenario, type ScenarioContext, type Summary, type Timing } from '../lib/types';
 
@@ -14,6 +17,7 @@ const GOAL_P99_GROWTH = 1.2;
 /** Rows written per INSERT ... SELECT when growing the chat. */
 const GROW_BATCH = 100_000;
 const MODULE = fileURLToPath(import.meta.url);
+const CEILING = 'Apollo + Fastify + the same SELECT, nothing else';
 
 const HISTORY = `query History($chatId: ID!, $afterSeq: Int!) {
   messagesSince(chatId: $chatId, afterSeq: $afterSeq, first: ${PAGE}) {
@@ -49,52 +53,87 @@ export const s5: Scenario = {
     const sizes = context.settings.quick ? [10_000, 100_000] : [10_000, 1_000_000];
     const rows: Row[] = [];
     let small: Summary | undefined;
-    for (const size of sizes) {
-      const growSeconds = await grow(context, reader, size);
-      const label = `S5 @${size.toLocaleString('en-US')}`;
-      const contenders: Contender[] = [
-        {
-          name: 'Parley',
-          round: async (_round, timing) => {
-            const params: ParleyHistoryParams = { url: await context.engine.parleyUrl(), chatId: reader.chatId, tokens: reader.tokens, size };
-            return context.workers.load({ module: MODULE, load: 'parleyHistory', params, ...timing });
+    // The framework's ceiling needs a database another process can reach: PostgreSQL only.
+    const ceiling = onPostgres ? await startCeiling(await context.engine.release()) : undefined;
+    try {
+      for (const size of sizes) {
+        const growSeconds = await grow(context, reader, size);
+        const label = `S5 @${size.toLocaleString('en-US')}`;
+        const contenders: Contender[] = [
+          {
+            name: 'Parley',
+            round: async (_round, timing) => {
+              const params: ParleyHistoryParams = { url: await context.engine.parleyUrl(), chatId: reader.chatId, tokens: reader.tokens, size };
+              return context.workers.load({ module: MODULE, load: 'parleyHistory', params, ...timing });
+            },
           },
-        },
-        {
-          name: onPostgres ? `node-postgres, pool ${POOL_SIZE}` : 'PGlite directly, in one process',
-          round: async (_round, timing) => {
-            const params: DirectHistoryParams = { db: await context.engine.release(), chatId: reader.chatId, size, poolSize: POOL_SIZE, clients: CLIENTS };
-            return context.workers.server({ module: MODULE, load: 'directHistory', params, ...timing });
+          {
+            name: onPostgres ? `node-postgres, pool ${POOL_SIZE}` : 'PGlite directly, in one process',
+            round: async (_round, timing) => {
+              const params: DirectHistoryParams = { db: await context.engine.release(), chatId: reader.chatId, size, poolSize: POOL_SIZE, clients: CLIENTS };
+              return context.workers.server({ module: MODULE, load: 'directHistory', params, ...timing });
+            },
           },
-        },
-      ];
-      const [parley, baseline] = await measureRounds(context, label, contenders, 'pages/s');
-      const smallP99 = small?.p99;
-      rows.push(
-        makeRow({
-          scenario: label,
-          title: `${this.title}, ${size.toLocaleString('en-US')} messages`,
-          engine: context.engine.kind,
-          unit: 'pages/s',
-          parley: parley!,
-          baseline: baseline!,
-          notes: { messages: size, growSeconds, ...(smallP99 !== undefined && { p99GrowthOverSmallest: parley!.p99 / smallP99 }) },
-          goal: (ratio) => {
-            if (!onPostgres) return { text: smallP99 === undefined ? 'report' : `report (p99 x${(parley!.p99 / smallP99).toFixed(2)} of smallest)`, met: null };
-            if (smallP99 === undefined) return { text: `>= ${GOAL_RATIO.toFixed(2)}`, met: ratio !== null && ratio >= GOAL_RATIO };
-            const growth = parley!.p99 / smallP99;
-            return {
-              text: `>= ${GOAL_RATIO.toFixed(2)}, p99 <= ${GOAL_P99_GROWTH} x smallest (x${growth.toFixed(2)})`,
-              met: ratio !== null && ratio >= GOAL_RATIO && growth <= GOAL_P99_GROWTH,
-            };
-          },
-        }),
-      );
-      small ??= parley;
+        ];
+        if (ceiling) {
+          contenders.push({
+            name: CEILING,
+            round: async (_round, timing) => {
+              const params: ParleyHistoryParams = { url: ceiling.url, chatId: reader.chatId, tokens: reader.tokens, size };
+              return context.workers.load({ module: MODULE, load: 'parleyHistory', params, ...timing });
+            },
+          });
+        }
+        const [parley, baseline, framework] = await measureRounds(context, label, contenders, 'pages/s');
+        const smallP99 = small?.p99;
+        rows.push(
+          makeRow({
+            scenario: label,
+            title: `${this.title}, ${size.toLocaleString('en-US')} messages`,
+            engine: context.engine.kind,
+            unit: 'pages/s',
+            parley: parley!,
+            baseline: baseline!,
+            notes: { messages: size, growSeconds, ...(smallP99 !== undefined && { p99GrowthOverSmallest: parley!.p99 / smallP99 }) },
+            goal: (ratio) => {
+              if (!onPostgres) return { text: smallP99 === undefined ? 'report' : `report (p99 x${(parley!.p99 / smallP99).toFixed(2)} of smallest)`, met: null };
+              if (smallP99 === undefined) return { text: `>= ${GOAL_RATIO.toFixed(2)}`, met: ratio !== null && ratio >= GOAL_RATIO };
+              const growth = parley!.p99 / smallP99;
+              return {
+                text: `>= ${GOAL_RATIO.toFixed(2)}, p99 <= ${GOAL_P99_GROWTH} x smallest (x${growth.toFixed(2)})`,
+                met: ratio !== null && ratio >= GOAL_RATIO && growth <= GOAL_P99_GROWTH,
+              };
+            },
+          }),
+        );
+        if (framework) {
+          rows.push(
+            makeRow({
+              scenario: `${label} ceiling`,
+              title: `${this.title}, ${size.toLocaleString('en-US')} messages: Parley against the stack's own ceiling`,
+              engine: context.engine.kind,
+              unit: 'pages/s',
+              parley: parley!,
+              baseline: framework,
+              notes: { messages: size },
+              goal: () => ({ text: 'report', met: null }),
+            }),
+          );
+        }
+        small ??= parley;
+      }
+    } finally {
+      await ceiling?.stop();
     }
     return rows;
   },
 };
+
+/** S5's query on bare Apollo + Fastify, running the baseline's SELECT and nothing else. */
+async function startCeiling(db: DbSpec) {
+  if (db.kind !== 'postgresql') throw new Error('The ceiling server needs PostgreSQL');
+  return startServerScript(join(ROOT, 'bench/baselines/apollo-history.ts'), CEILING, { DATABASE_URL: db.url });
+}
 
 /** Two users and their private chat through the API; 8 sessions of each read, 16 clients in all. */
 async function prepare(context: ScenarioContext): Promise<Reader> {
