@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runClosedLoop } from '../lib/closed-loop';
 import { openPrivateChat, signUpUsers } from '../lib/fixtures';
 import { GraphQLConnection } from '../lib/http-load';
+import { ROOT } from '../lib/parley-process';
 import { type Contender, makeRow, measureRounds } from '../lib/rounds';
+import { startServerScript } from '../lib/server-process';
 import { type DbSpec, openSql, uuid7 } from '../lib/sql';
 import { CheckFailure, type Measurement, type Row, type Scenario, type ScenarioContext, type Timing } from '../lib/types';
 
@@ -12,6 +15,7 @@ const POOL_SIZE = 16;
 const GOAL_RATIO = 0.4;
 const GOAL_P99_MS = 20;
 const MODULE = fileURLToPath(import.meta.url);
+const CEILING = 'Apollo + Fastify + the same write, nothing else';
 
 const SEND = `mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id seq clientId } }`;
 
@@ -56,7 +60,33 @@ export const s3: Scenario = {
         settle,
       },
     ];
-    const [parley, baseline] = await measureRounds(context, 'S3', contenders, 'msg/s');
+    // The framework's ceiling needs a database another process can reach: PostgreSQL only.
+    const ceiling = onPostgres ? await startCeiling(await context.engine.release()) : undefined;
+    if (ceiling) {
+      contenders.push({
+        name: CEILING,
+        round: async (round, timing) => {
+          const params: ParleySendParams = { url: ceiling.url, writers, tag: `${runTag}c${round}` };
+          return context.workers.load({ module: MODULE, load: 'parleySend', params, ...timing });
+        },
+        settle,
+      });
+    }
+    const [parley, baseline, framework] = await measureRounds(context, 'S3', contenders, 'msg/s').finally(() => ceiling?.stop());
+    const ceilingRows = framework
+      ? [
+          makeRow({
+            scenario: 'S3 ceiling',
+            title: `${this.title}: Parley against the stack's own ceiling`,
+            engine: context.engine.kind,
+            unit: 'msg/s',
+            parley: parley!,
+            baseline: framework,
+            notes: {},
+            goal: () => ({ text: 'report', met: null }),
+          }),
+        ]
+      : [];
     return [
       makeRow({
         scenario: 'S3',
@@ -74,9 +104,16 @@ export const s3: Scenario = {
               }
             : { text: 'report', met: null },
       }),
+      ...ceilingRows,
     ];
   },
 };
+
+/** S3's mutation on bare Apollo + Fastify, running the baseline's write and nothing else. */
+async function startCeiling(db: DbSpec) {
+  if (db.kind !== 'postgresql') throw new Error('The ceiling server needs PostgreSQL');
+  return startServerScript(join(ROOT, 'bench/baselines/apollo-send.ts'), CEILING, { DATABASE_URL: db.url });
+}
 
 /**
  * 32 users through the API, in a ring: user i opens a private chat with user i+1 and writes in
