@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql';
-import { movePointers } from '../modules/messages/receipt.service';
+import { moveDeliveredPointers } from '../modules/messages/receipt.service';
 import type { EventPublisher } from './topics';
 
 const FLUSH_DELAY_MS = 100;
 
 /**
  * Messages pushed to a recipient's socket count as delivered. Pushes are collected per
- * (chat, recipient) and written together shortly after, one pointer move per pair, not per message.
+ * (chat, recipient) and written together shortly after: one statement per tick for all of them.
  */
 export class DeliveryTracker {
   private pending = new Map<string, { chatId: string; userId: string; seq: number }>();
@@ -30,16 +30,11 @@ export class DeliveryTracker {
     this.timer = undefined;
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    await Promise.all(
-      batch.map(async ({ chatId, userId, seq }) => {
-        try {
-          const move = await movePointers(this.sql, chatId, userId, { upToSeq: seq, read: false });
-          if (move?.moved) this.events.publish('receipt.updated', { chatId, receipt: move.receipt });
-        } catch (error) {
-          this.logger.warn({ err: error, chatId }, 'could not record a delivery');
-        }
-      }),
-    );
+    try {
+      for (const receipt of await moveDeliveredPointers(this.sql, batch)) this.events.publish('receipt.updated', { chatId: receipt.chatId, receipt });
+    } catch (error) {
+      this.logger.warn({ err: error, deliveries: batch.length }, 'could not record deliveries');
+    }
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { BadInputError, NotFoundError } from '../../errors/errors';
 import type { Sql } from '../../db/sql';
 import type { EventPublisher } from '../../realtime/topics';
 import type { ReadReceipt } from './message.type';
-import { MOVE_POINTERS, type PointerMoveRow } from './receipt.sql';
+import { type DeliveredMoveRow, MOVE_DELIVERED_POINTERS, MOVE_POINTERS, type PointerMoveRow } from './receipt.sql';
 
 export interface PointerMove {
   receipt: ReadReceipt;
@@ -27,6 +27,21 @@ export async function movePointers(
     receipt: { chatId, userId, lastReadSeq: row.lastReadSeq, lastDeliveredSeq: row.lastDeliveredSeq, at: new Date() },
     moved: row.lastReadSeq !== row.previousRead || row.lastDeliveredSeq !== row.previousDelivered,
   };
+}
+
+/**
+ * Moves many members' delivered pointers forward in one statement (see MOVE_DELIVERED_POINTERS);
+ * returns the receipts of the pointers that moved. Moves of non-members are ignored.
+ */
+export async function moveDeliveredPointers(sql: Sql, moves: readonly { chatId: string; userId: string; seq: number }[]): Promise<ReadReceipt[]> {
+  if (moves.length === 0) return [];
+  const rows = await sql.query<DeliveredMoveRow>(MOVE_DELIVERED_POINTERS, [
+    moves.map((move) => move.chatId),
+    moves.map((move) => move.userId),
+    moves.map((move) => move.seq),
+  ]);
+  const at = new Date();
+  return rows.map(({ chatId, userId, lastReadSeq, lastDeliveredSeq }) => ({ chatId, userId, lastReadSeq, lastDeliveredSeq, at }));
 }
 
 /** Read receipts: members telling how far they have read, or received. */

@@ -24,3 +24,30 @@ UPDATE "ChatMember" m SET
 FROM target t
 WHERE m."chatId" = t."chatId" AND m."userId" = t."userId"
 RETURNING m."lastReadSeq", m."lastDeliveredSeq", t."previousRead", t."previousDelivered"`;
+
+export interface DeliveredMoveRow {
+  chatId: string;
+  userId: string;
+  lastReadSeq: number;
+  lastDeliveredSeq: number;
+}
+
+/**
+ * Moves many members' delivered pointers at once: member $2[i] of chat $1[i] forward to $3[i],
+ * clamped to the chat's lastSeq and never back. One statement for every delivery of a tick; the
+ * member rows are locked in one order, so that two instances' batches cannot deadlock. Returns
+ * only the pointers that moved.
+ */
+export const MOVE_DELIVERED_POINTERS = `
+WITH target AS (
+  SELECT m."chatId", m."userId", LEAST(moves."seq", c."lastSeq") AS "upTo"
+  FROM unnest($1::text[], $2::text[], $3::int[]) AS moves("chatId", "userId", "seq")
+  JOIN "ChatMember" m ON m."chatId" = moves."chatId" AND m."userId" = moves."userId"
+  JOIN "Chat" c ON c."id" = m."chatId"
+  ORDER BY m."chatId", m."userId"
+  FOR UPDATE OF m
+)
+UPDATE "ChatMember" m SET "lastDeliveredSeq" = t."upTo"
+FROM target t
+WHERE m."chatId" = t."chatId" AND m."userId" = t."userId" AND t."upTo" > m."lastDeliveredSeq"
+RETURNING m."chatId", m."userId", m."lastReadSeq", m."lastDeliveredSeq"`;

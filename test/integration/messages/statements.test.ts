@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, sendMessage } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
+import { pollUntil, signedInClient, subscribe } from '../../helpers/subscriptions';
 
 /** The hot operations as a chat app asks for them, and the statements each may cost once the session is known. */
 const HOT_OPERATIONS: { name: string; query: string; variables: (chatId: string, index: number) => Record<string, unknown>; statements: number }[] = [
@@ -71,5 +72,42 @@ describe('hot operations', () => {
     counting = false;
     console.log(`${statements.length} statement(s):\n${statements.map((sql) => `  ${sql.trim().split('\n')[0]!.slice(0, 100)}`).join('\n')}`);
     expect(statements).toHaveLength(allowed);
+  });
+});
+
+describe('deliveries', () => {
+  it("record every recipient's delivered pointer of a tick in one statement, and report each move", async () => {
+    const author = await signUpUser(server);
+    const recipients = await Promise.all(Array.from({ length: 4 }, () => signUpUser(server)));
+    const group = await createGroup(server, author, recipients);
+    const clients = recipients.map((recipient) => signedInClient(server, recipient.accessToken));
+    const messages = clients.map((client) => subscribe<{ seq: number }>(client, 'subscription ($c: ID) { messageAdded(chatId: $c) { seq } }', { c: group }));
+    const receipts = subscribe<{ lastDeliveredSeq: number; user: { id: string } }>(
+      signedInClient(server, author.accessToken),
+      'subscription ($c: ID) { readReceiptUpdated(chatId: $c) { lastDeliveredSeq user { id } } }',
+      { c: group },
+    );
+    const delivered = () => server.parley.database.prisma.chatMember.findMany({ where: { chatId: group, userId: { in: recipients.map((r) => r.id) } } });
+    // Probes until every subscription is live (a subscribe has no acknowledgement), and their deliveries are recorded.
+    for (let attempt = 1; ; attempt += 1) {
+      const probe = await sendMessage(server, author, group, { body: `probe ${attempt}` });
+      const arrived = [...messages.map((subscription) => subscription.waitForEvent((event) => event.seq === probe.seq, 500)), receipts.waitForEvent(() => true, 500)];
+      if ((await Promise.allSettled(arrived)).every((outcome) => outcome.status === 'fulfilled')) {
+        await pollUntil(delivered, (members) => members.every((member) => member.lastDeliveredSeq === probe.seq), 5_000, 'the probe to be recorded');
+        break;
+      }
+      if (attempt === 20) throw new Error('the subscriptions never went live');
+    }
+    statements.length = 0;
+    counting = true;
+    const sent = await sendMessage(server, author, group, { body: 'to everyone' });
+    await Promise.all(messages.map((subscription) => subscription.waitForEvent((event) => event.seq === sent.seq)));
+    await pollUntil(delivered, (members) => members.every((member) => member.lastDeliveredSeq === sent.seq), 5_000, 'every delivery to be recorded');
+    counting = false;
+    expect(statements.filter((sql) => /UPDATE "ChatMember"/.test(sql) && !/INSERT INTO "Message"/.test(sql))).toHaveLength(1);
+    for (const recipient of recipients) {
+      await receipts.waitForEvent((event) => event.user.id === recipient.id && event.lastDeliveredSeq === sent.seq);
+    }
+    await Promise.all(clients.map((client) => client.dispose()));
   });
 });
