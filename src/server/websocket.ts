@@ -20,7 +20,6 @@ const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_SOCKETS_PER_USER = 50;
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
-export const CLOSE_TOO_MANY = 4429;
 /** A close reason is at most 123 bytes (RFC 6455); a longer explanation gives way to a fixed one. */
 const MAX_CLOSE_REASON_BYTES = 123;
 /** Every interval each socket is pinged; one that did not answer the previous ping is dropped. */
@@ -90,7 +89,8 @@ export function attachWebSocket(options: {
         try {
           await options.rateLimits.consume('socketsPerAddress', clientAddress);
         } catch {
-          ctx.extra.socket.close(CLOSE_TOO_MANY, 'Too many new connections from this address');
+          // 1013 Try Again Later: graphql-ws clients retry it (never 4429, which they take as final).
+          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, 'Too many new connections from this address: try again later');
           return false;
         }
         const authorization = authorizationOf(ctx.connectionParams);
@@ -102,7 +102,7 @@ export function attachWebSocket(options: {
         }
         if (!authorization || !viewer) return false; // closes with 4403 Forbidden
         if (realtime.sockets.countFor(viewer.userId) >= MAX_SOCKETS_PER_USER) {
-          ctx.extra.socket.close(CLOSE_TOO_MANY, `At most ${MAX_SOCKETS_PER_USER} open sockets per user`);
+          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, `At most ${MAX_SOCKETS_PER_USER} open sockets per user: try again later`);
           return false;
         }
         const socket = await realtime.sockets.open(viewer, ctx.extra.socket);

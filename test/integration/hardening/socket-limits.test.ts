@@ -1,3 +1,4 @@
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../../src/errors/errors';
@@ -6,7 +7,7 @@ import { RefreshSessionDocument } from '../../generated/graphql';
 import { createGroup } from '../../helpers/chat-factories';
 import { signUpUser } from '../../helpers/factories';
 import { startTestServer, type TestServer } from '../../helpers/server';
-import { signedInClient } from '../../helpers/subscriptions';
+import { pollUntil, signedInClient, within } from '../../helpers/subscriptions';
 import { wsClient, wsExecute } from '../../helpers/ws';
 
 let server: TestServer;
@@ -27,8 +28,33 @@ describe('socket limits', () => {
     // Accepted means registered: the 51st is counted against all 50.
     expect(await Promise.all(clients.map((client) => client.connected))).toEqual(Array(50).fill(true));
     const extra = wsClient(server.url, { authorization: `Bearer ${user.accessToken}` });
-    expect((await extra.closed).code).toBe(4429);
+    expect(await extra.closed).toMatchObject({ code: 1013, reason: expect.stringMatching(/At most 50 open sockets per user/) });
     await Promise.all([...clients, extra].map((client) => client.dispose()));
+  }, 60_000);
+
+  it('refuse with a code graphql-ws clients retry: a standard client gets in once the limit allows', async () => {
+    const user = await signUpUser(server);
+    const clients = Array.from({ length: 50 }, () => signedInClient(server, user.accessToken));
+    expect(await Promise.all(clients.map((client) => client.connected))).toEqual(Array(50).fill(true));
+    const closes: number[] = [];
+    let connected!: () => void;
+    const connectedOnce = new Promise<void>((resolve) => (connected = resolve));
+    // As an app would configure it: a few retries, none of them special to Parley.
+    const retrying = createClient({
+      url: server.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${user.accessToken}` },
+      lazy: false,
+      retryAttempts: 20,
+      retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
+      onNonLazyError: () => {},
+      on: { closed: (event) => closes.push((event as { code: number }).code), connected: () => connected() },
+    });
+    await pollUntil(async () => closes.length, (count) => count >= 2, 10_000, 'the refused client to try again');
+    expect(closes.every((code) => code === 1013)).toBe(true);
+    await clients[0]!.dispose();
+    await within(connectedOnce, 10_000, 'the retrying client to get in');
+    await Promise.all([...clients.slice(1), retrying].map((client) => client.dispose()));
   }, 60_000);
 
   it('allow at most 100 subscriptions per socket', async () => {
