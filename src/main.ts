@@ -16,21 +16,39 @@ async function main(): Promise<void> {
   const parley = await startParley(config, { logger });
   logger.info({ url: parley.url, database: parley.database.engine }, 'Parley is listening');
 
-  let stopping = false;
+  let stopping: string | undefined;
   const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+    if (stopping) {
+      logger.warn({ signal, step: stopping }, 'second signal during shutdown: exiting now');
+      process.exit(1);
+    }
+    stopping = 'starting';
+    logger.info({ signal, timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down');
+    // In-flight work gets its grace period; past it, the process exits rather than linger half-closed.
+    setTimeout(() => {
+      logger.error({ step: stopping, open: openResources() }, 'shutdown timed out: exiting with work still open');
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000).unref();
     try {
-      await parley.close();
+      await parley.close((step) => {
+        stopping = step;
+        logger.debug({ step }, 'shutdown step');
+      });
       process.exit(0);
     } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
+      logger.error({ err: error, step: stopping }, 'shutdown failed');
       process.exit(1);
     }
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/** What keeps the process alive, counted by kind (TCPSocketWrap, Timeout, ...). */
+function openResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
 }
 
 main().catch((error) => {

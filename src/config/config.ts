@@ -26,6 +26,8 @@ export interface Config {
   rateLimitScale: number;
   /** How often sockets are pinged; one that missed the previous ping is dropped. */
   wsPingIntervalSeconds: number;
+  /** How long a shutdown may wait for in-flight work before the process exits regardless. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,7 @@ const environment = z.object({
   TRUST_PROXY: z.string().default(''),
   RATE_LIMIT_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
   WS_PING_INTERVAL: duration('30s'),
+  SHUTDOWN_TIMEOUT: duration('10s'),
 });
 
 /** Reads and validates the environment; every bad value is reported, each with its variable's name. */
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: values.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
     rateLimitScale: values.RATE_LIMIT_SCALE,
     wsPingIntervalSeconds: values.WS_PING_INTERVAL,
+    shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
   };
 }
 

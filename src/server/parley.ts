@@ -18,8 +18,8 @@ export interface Parley {
   port: number;
   database: Database;
   logger: Logger;
-  /** Stops accepting, finishes in-flight requests, closes sockets, then the database. */
-  close(): Promise<void>;
+  /** Stops accepting, finishes in-flight requests, closes sockets, then the database; `onStep` hears each step as it starts. */
+  close(onStep?: (step: string) => void): Promise<void>;
 }
 
 /** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */
@@ -68,12 +68,33 @@ export async function startParley(
     port,
     database,
     logger,
-    close: async () => {
-      await websocket.close();
-      await http.apollo.stop();
-      await services.authenticator.close();
-      await realtime.close();
-      await database.close();
+    close: async (onStep) => {
+      const steps: [string, () => Promise<void>][] = [
+        ['closing sockets', () => websocket.close()],
+        ['finishing HTTP requests', () => finishRequests(http)],
+        ['writing session touches', () => services.authenticator.close()],
+        ['closing the event bus and presence', () => realtime.close()],
+        ['closing the database', () => database.close()],
+      ];
+      for (const [step, run] of steps) {
+        onStep?.(step);
+        await run();
+      }
     },
   };
+}
+
+/**
+ * Stops Apollo and Fastify once in-flight requests are answered. Closing the listener ends only
+ * the connections idle at that moment: a keep-alive connection whose request finishes later would
+ * hold the close until its client hangs up (never, for a load balancer's pool). So idle connections
+ * are swept until the close completes.
+ */
+async function finishRequests(http: Awaited<ReturnType<typeof createHttpServer>>): Promise<void> {
+  const sweeper = setInterval(() => http.fastify.server.closeIdleConnections(), 50);
+  try {
+    await http.apollo.stop();
+  } finally {
+    clearInterval(sweeper);
+  }
 }
