@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Authenticator, Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { ChatUpdateFeed } from '../modules/chats/chat-update.feed';
 import type { TypingFeed } from '../modules/chats/typing.feed';
 import type { MessageFeed } from '../modules/messages/message.feed';
+import type { PresenceFeed } from '../modules/users/presence.feed';
 import type { Realtime } from '../realtime/realtime';
 import type { SocketState } from '../realtime/sockets';
 import { createLoaders, type Loaders } from './loaders';
@@ -28,10 +30,12 @@ export interface Context {
   socket?: SocketState;
 }
 
-/** The subscriptions that need more than one topic's events (replay, ordering, expiry). */
+/** Where every live operation gets its events: one feed per feature (see `live`). */
 export interface Feeds {
   messages: MessageFeed;
   typing: TypingFeed;
+  chats: ChatUpdateFeed;
+  presence: PresenceFeed;
 }
 
 export interface ContextDependencies {

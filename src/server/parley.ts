@@ -32,7 +32,7 @@ export async function startParley(
     overrides.database ?? { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, pgliteDir: join(config.dataDir, 'pglite') },
     logger,
   );
-  const realtime = createRealtime(config.redisUrl, database.prisma, database.sql, logger);
+  const realtime = createRealtime(config.redisUrl, database.prisma, logger);
   const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale);
   const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, { logger, sessionCache: overrides.sessionCache });
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
@@ -73,6 +73,7 @@ export async function startParley(
         ['closing sockets', () => websocket.close()],
         ['finishing HTTP requests', () => finishRequests(http)],
         ['writing session touches', () => services.authenticator.close()],
+        ['writing deliveries', () => services.deliveries.close()],
         ['closing the event bus and presence', () => realtime.close()],
         ['closing the database', () => database.close()],
       ];

@@ -10,15 +10,18 @@ import type { Sql } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
+import { ChatUpdateFeed } from '../modules/chats/chat-update.feed';
 import { ChatMemberService } from '../modules/chats/chat-members.service';
 import { ChatService } from '../modules/chats/chat.service';
 import { TypingFeed } from '../modules/chats/typing.feed';
 import { TypingService } from '../modules/chats/typing.service';
-import { MessageFeed } from '../modules/messages/message.feed';
 import { FriendshipService } from '../modules/friendships/friendship.service';
+import { DeliveryTracker } from '../modules/messages/deliveries';
 import { MessageHistoryService } from '../modules/messages/message-history.service';
+import { MessageFeed } from '../modules/messages/message.feed';
 import { MessageService } from '../modules/messages/message.service';
 import { ReceiptService } from '../modules/messages/receipt.service';
+import { PresenceFeed } from '../modules/users/presence.feed';
 import { UserService } from '../modules/users/user.service';
 import type { Realtime } from '../realtime/realtime';
 import type { Feeds } from './context';
@@ -38,6 +41,8 @@ export interface Services {
   receipts: ReceiptService;
   typing: TypingService;
   realtime: Realtime;
+  /** Delivered pointers of pushed messages, written in batches. */
+  deliveries: DeliveryTracker;
   feeds: Feeds;
 }
 
@@ -52,6 +57,7 @@ export function createServices(
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
   const sessionCache = new SessionCache((sessionId) => readSession(sql, sessionId), options.sessionCache);
+  const deliveries = new DeliveryTracker(sql, events, options.logger);
   const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits, sessionCache);
   return {
     authenticator: new Authenticator(accessTokens, sessionCache, new SessionTouches(prisma, options.logger), events),
@@ -66,6 +72,12 @@ export function createServices(
     receipts: new ReceiptService(sql, events),
     typing: new TypingService(prisma, events, rateLimits),
     realtime,
-    feeds: { messages: new MessageFeed(prisma, realtime), typing: new TypingFeed(prisma, realtime.bus) },
+    deliveries,
+    feeds: {
+      messages: new MessageFeed(prisma, events, deliveries),
+      typing: new TypingFeed(prisma, events),
+      chats: new ChatUpdateFeed(events),
+      presence: new PresenceFeed(events),
+    },
   };
 }

@@ -1,7 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
-import { topicFeed } from '../../realtime/live-feed';
-import { requireSocket } from '../../realtime/socket-context';
 import type { Context } from '../../server/context';
+import { live } from '../../server/live';
 import { loadExisting } from '../../server/loaders';
 import { User } from '../users/user.type';
 import { ChatUpdate } from './chat-update.type';
@@ -12,19 +11,9 @@ export class ChatUpdatesResolver {
   @Authorized()
   @Subscription(() => ChatUpdate, {
     description: "Chats created, renamed or changed in membership, among the viewer's chats (including being added or removed).",
-    subscribe: ({ context }) => {
-      const socket = requireSocket(context as Context);
-      // Members after the event, and those it concerns: a removed member hears of it one last time.
-      return topicFeed(
-        (context as Context).realtime.bus,
-        'chat.updated',
-        (event) => (event.memberIds.includes(socket.userId) || event.userIds.includes(socket.userId) ? event : undefined),
-        socket.tooSlow,
-      );
-    },
+    subscribe: live((feeds, socket) => feeds.chats.updated(socket)),
   })
-  chatUpdated(@Root() event: ChatUpdate, @Ctx() context: Context): ChatUpdate {
-    context.refreshLoaders();
+  chatUpdated(@Root() event: ChatUpdate): ChatUpdate {
     return event;
   }
 

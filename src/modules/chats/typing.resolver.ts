@@ -1,8 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Subscription } from 'type-graphql';
 import type { Viewer } from '../../auth/authenticator';
 import { CurrentUser } from '../../auth/auth-checker';
-import { requireSocket } from '../../realtime/socket-context';
 import type { Context } from '../../server/context';
+import { live } from '../../server/live';
 import { loadExisting } from '../../server/loaders';
 import { User } from '../users/user.type';
 import { TypingEvent } from './chat-update.type';
@@ -22,10 +22,9 @@ export class TypingResolver {
   @Authorized()
   @Subscription(() => TypingEvent, {
     description: "Other members' typing in one chat; a signal not repeated within 6 seconds ends with isTyping: false.",
-    subscribe: ({ args, context }) => (context as Context).feeds.typing.typing(requireSocket(context as Context), (args as { chatId: string }).chatId),
+    subscribe: live((feeds, socket, args: { chatId: string }) => feeds.typing.typing(socket, args.chatId)),
   })
-  typing(@Root() event: TypingEvent, @Ctx() context: Context, @Arg('chatId', () => ID) _chatId: string): TypingEvent {
-    context.refreshLoaders();
+  typing(@Root() event: TypingEvent, @Arg('chatId', () => ID) _chatId: string): TypingEvent {
     return event;
   }
 

@@ -1,10 +1,11 @@
 import { BadInputError } from '../../errors/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { LiveFeed, streamOf, topicFeed } from '../../realtime/live-feed';
-import type { Realtime } from '../../realtime/realtime';
+import type { EventBus } from '../../realtime/pubsub';
 import type { SocketState } from '../../realtime/sockets';
 import type { MessageEvent } from '../../realtime/topics';
 import { assertChatMember } from '../chats/chat.access';
+import type { DeliveryTracker } from './deliveries';
 import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 const CATCH_UP_PAGE = 100;
@@ -24,7 +25,8 @@ const RESYNC = Symbol('resync');
 export class MessageFeed {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly realtime: Realtime,
+    private readonly bus: EventBus,
+    private readonly deliveries: DeliveryTracker,
   ) {}
 
   async added(socket: SocketState, args: { chatId?: string | null; afterSeq?: number | null }): Promise<AsyncIterableIterator<Message>> {
@@ -32,8 +34,8 @@ export class MessageFeed {
     if (afterSeq != null && chatId == null) throw new BadInputError('afterSeq', 'afterSeq needs a chatId.');
     if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
     const feed = new LiveFeed<MessageEvent | typeof RESYNC>(socket.tooSlow);
-    feed.onClose(this.realtime.bus.listen('message.added', (event) => feed.push(event)));
-    feed.onClose(this.realtime.bus.onResync(() => feed.push(RESYNC)));
+    feed.onClose(this.bus.listen('message.added', (event) => feed.push(event)));
+    feed.onClose(this.bus.onResync(() => feed.push(RESYNC)));
     try {
       if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
       const delivered = await this.baseline(socket, chatId ?? null, afterSeq ?? null);
@@ -47,13 +49,13 @@ export class MessageFeed {
   /** messageUpdated: edits and deletions, in one chat (checked now) or in all the viewer's chats. */
   async updated(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    return topicFeed(this.realtime.bus, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined), socket.tooSlow);
+    return topicFeed(this.bus, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined), socket.tooSlow);
   }
 
   /** readReceiptUpdated: every pointer move, in one chat (checked now) or in all the viewer's chats. */
   async receipts(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<ReadReceipt>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    return topicFeed(this.realtime.bus, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined), socket.tooSlow);
+    return topicFeed(this.bus, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined), socket.tooSlow);
   }
 
   /** The last seq already known to the subscriber, per chat: afterSeq, else each chat's current lastSeq. */
@@ -74,7 +76,7 @@ export class MessageFeed {
   ): AsyncGenerator<Message> {
     const deliver = (message: Message) => {
       delivered.set(message.chatId, message.seq);
-      if (message.authorId !== socket.userId) this.realtime.deliveries.delivered(message.chatId, socket.userId, message.seq);
+      if (message.authorId !== socket.userId) this.deliveries.delivered(message.chatId, socket.userId, message.seq);
       return message;
     };
     if (chatId !== null) for await (const message of this.since(chatId, delivered.get(chatId)!)) yield deliver(message);

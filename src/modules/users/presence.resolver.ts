@@ -1,7 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root, Subscription } from 'type-graphql';
-import { topicFeed } from '../../realtime/live-feed';
-import { requireSocket } from '../../realtime/socket-context';
 import type { Context } from '../../server/context';
+import { live } from '../../server/live';
 import { loadExisting } from '../../server/loaders';
 import { PresenceEvent } from './presence.type';
 import { User } from './user.type';
@@ -11,13 +10,9 @@ export class PresenceResolver {
   @Authorized()
   @Subscription(() => PresenceEvent, {
     description: "Online/offline changes of the viewer's friends and of people in the viewer's chats.",
-    subscribe: ({ context }) => {
-      const socket = requireSocket(context as Context);
-      return topicFeed((context as Context).realtime.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined), socket.tooSlow);
-    },
+    subscribe: live((feeds, socket) => feeds.presence.changed(socket)),
   })
-  presenceChanged(@Root() event: PresenceEvent, @Ctx() context: Context): PresenceEvent {
-    context.refreshLoaders();
+  presenceChanged(@Root() event: PresenceEvent): PresenceEvent {
     return event;
   }
 

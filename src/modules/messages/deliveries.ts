@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Sql } from '../db/sql';
-import { moveDeliveredPointers } from '../modules/messages/receipt.service';
-import type { EventPublisher } from './topics';
+import type { Sql } from '../../db/sql';
+import type { EventPublisher } from '../../realtime/topics';
+import { moveDeliveredPointers } from './receipt.service';
 
 const FLUSH_DELAY_MS = 100;
 
