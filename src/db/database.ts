@@ -35,7 +35,7 @@ export interface Database {
 
 /** Opens the database, brings its schema up to date, and returns a client for it. */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
-  const { adapter, migrationAdapter, sql, closeDriver, engine } = await connect(options);
+  const { adapter, migrationAdapter, sql, closeDriver, engine } = await connect(options, logger);
   await applyMigrations(migrationAdapter, logger);
 
   const prisma = new PrismaClient({
@@ -64,7 +64,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
 }
 
 /** The adapter for queries, and one for the schema engine (which needs a few corrections, see there). */
-async function connect(options: DatabaseOptions): Promise<{
+async function connect(options: DatabaseOptions, logger: Logger): Promise<{
   adapter: SqlDriverAdapterFactory;
   migrationAdapter: MigrationAdapterFactory;
   sql: Sql;
@@ -83,6 +83,13 @@ async function connect(options: DatabaseOptions): Promise<{
     // every call (a custom plan looks cheaper), which costs more than running them. Prisma's
     // statements keep the default: a search's plan may depend on its values.
     const hot = new pg.Pool({ ...connection, options: '-c TimeZone=UTC -c plan_cache_mode=force_generic_plan' });
+    for (const each of [driver, hot]) {
+      // An idle connection the server ends (a restart, a failover) is dropped; the next query opens another.
+      each.on('error', (error) => logger.warn({ err: error }, 'database connection lost while idle'));
+      // pool.end() lets a connection go before its goodbye is done; if the server ends it meanwhile,
+      // the error it emits has no listener left and would crash the process.
+      each.on('connect', (client) => client.on('error', () => {}));
+    }
     return {
       adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),

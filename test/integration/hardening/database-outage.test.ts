@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeDocument, SendMessageDocument } from '../../generated/graphql';
 import { createGroup } from '../../helpers/chat-factories';
@@ -124,3 +125,30 @@ describe('a database outage', () => {
     expect((await send()).data?.sendMessage.seq).toBe(3);
   }, 60_000);
 });
+
+describe('the database ending idle connections (a restart, a failover)', () => {
+  it('loses nothing: the process stays up and the next operations open new connections', async () => {
+    const database = await createPostgresDatabase(POSTGRES_URL);
+    const server = await startTestServer({ database });
+    try {
+      const alice = await signUpUser(server);
+      const chatId = await createGroup(server, alice, [await signUpUser(server)]);
+      const send = (body: string) => server.request(SendMessageDocument, { input: { chatId, body } }, { token: alice.accessToken });
+      // Both pools hold idle connections: Prisma's (the group) and the hot paths' (the send).
+      expect((await send('before')).errors).toBeUndefined();
+      const name = new URL(database.options.databaseUrl!).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      const { rows } = await admin.query<{ ended: boolean }>('SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1', [name]);
+      await admin.end();
+      expect(rows.length).toBeGreaterThan(1);
+      await delay(200);
+      expect((await send('after')).errors).toBeUndefined();
+      expect((await server.request(MeDocument, {}, { token: alice.accessToken })).data?.me.id).toBe(alice.id);
+    } finally {
+      await server.close();
+      await database.drop();
+    }
+  });
+});
+
