@@ -1,10 +1,15 @@
+import type { Chat } from '../modules/chats/chat.type';
 import type { Message, ReadReceipt } from '../modules/messages/message.type';
+import type { UserRecord } from '../modules/users/user.type';
 
 export type ChatEventKind = 'CREATED' | 'RENAMED' | 'MEMBERS_ADDED' | 'MEMBER_REMOVED' | 'MEMBER_LEFT' | 'ROLE_CHANGED';
 
 export interface MessageEvent {
   chatId: string;
   message: Message;
+  /** What every receiver may select with a new message, as the send left it: read once, not per receiver. */
+  author?: UserRecord;
+  chat?: Chat;
 }
 
 export interface ReceiptEvent {

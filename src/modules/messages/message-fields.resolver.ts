@@ -9,13 +9,13 @@ import { Message, MessageStatus, ReadReceipt } from './message.type';
 @Resolver(() => Message)
 export class MessageFieldsResolver {
   @FieldResolver(() => Chat)
-  chat(@Root() message: Message, @Ctx() context: Context): Promise<Chat> {
-    return loadExisting(context.loaders.chat, message.chatId, 'Chat');
+  chat(@Root() message: Message, @Ctx() context: Context): Chat | Promise<Chat> {
+    return message.sentIn ?? loadExisting(context.loaders.chat, message.chatId, 'Chat');
   }
 
   @FieldResolver(() => User)
-  author(@Root() message: Message, @Ctx() context: Context): Promise<User> {
-    return loadExisting(context.loaders.user, message.authorId, 'User');
+  author(@Root() message: Message, @Ctx() context: Context): User | Promise<User> {
+    return message.sentBy ?? loadExisting(context.loaders.user, message.authorId, 'User');
   }
 
   @FieldResolver(() => MessageStatus, {

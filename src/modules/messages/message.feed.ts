@@ -6,6 +6,7 @@ import type { SocketState } from '../../realtime/sockets';
 import type { MessageEvent } from '../../realtime/topics';
 import { assertChatMember } from '../chats/chat.access';
 import type { DeliveryTracker } from './deliveries';
+import { toUser } from '../users/user.type';
 import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 const CATCH_UP_PAGE = 100;
@@ -87,8 +88,9 @@ export class MessageFeed {
         }
         continue;
       }
-      const { message } = event;
-      if (!visible(socket, chatId, message.chatId)) continue;
+      if (!visible(socket, chatId, event.chatId)) continue;
+      // What the event brought along is resolved from it, the author as this viewer may see them.
+      const message = event.author && event.chat ? { ...event.message, sentBy: toUser(event.author, socket.userId), sentIn: event.chat } : event.message;
       const last = delivered.get(message.chatId);
       if (last !== undefined && message.seq <= last) continue;
       if (last !== undefined && message.seq > last + 1) {

@@ -8,7 +8,7 @@ import { assertChatMember, type Membership } from '../chats/chat.access';
 import { chatFromJson } from '../chats/chat.sql';
 import type { Chat } from '../chats/chat.type';
 import { userFromJson } from '../users/user.sql';
-import { toUser, type User } from '../users/user.type';
+import { toUser, type User, type UserRecord } from '../users/user.type';
 import { BODY_MAX, type SendMessageInput } from './message.inputs';
 import { fromJsonTimestamps, MESSAGE_BY_CLIENT_ID, type MessageRow, SEND_MESSAGE, type SendMessageRow } from './message.sql';
 import { type Message, messageSelect, toMessage } from './message.type';
@@ -21,9 +21,9 @@ export interface SentMessageLoaders {
   user: Pick<DataLoader<string, User | null>, 'prime'>;
 }
 
-function primeSent(loaders: SentMessageLoaders, row: SendMessageRow, viewerId: string): void {
-  if (row.chat) loaders.chat.prime(row.chat.id, chatFromJson(row.chat));
-  if (row.author) loaders.user.prime(viewerId, toUser(userFromJson(row.author), viewerId));
+function primeSent(loaders: SentMessageLoaders, viewerId: string, author: UserRecord | undefined, chat: Chat | undefined): void {
+  if (chat) loaders.chat.prime(chat.id, chat);
+  if (author) loaders.user.prime(viewerId, toUser(author, viewerId));
 }
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
@@ -80,9 +80,11 @@ export class MessageService {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
       attachments: attachments.map(({ position: _position, ...attachment }) => attachment),
     };
-    if (loaders) primeSent(loaders, row, viewerId);
+    const author = row.author ? userFromJson(row.author) : undefined;
+    const chat = row.chat ? chatFromJson(row.chat) : undefined;
+    if (loaders) primeSent(loaders, viewerId, author, chat);
     await this.rateLimits.spend('messagesPerChat', input.chatId);
-    this.events.publish('message.added', { chatId: input.chatId, message });
+    this.events.publish('message.added', { chatId: input.chatId, message, author, chat });
     // The author's pointers moved to the new seq, which is past anything they had.
     const at = new Date();
     this.events.publish('receipt.updated', { chatId: input.chatId, receipt: { chatId: input.chatId, userId: viewerId, lastReadSeq: seq, lastDeliveredSeq: seq, at } });

@@ -1,5 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Attachment as AttachmentRow, Message as MessageRow } from '../../generated/prisma/client';
+import type { Chat } from '../chats/chat.type';
+import type { User } from '../users/user.type';
 import { Node } from '../../server/node';
 import { ConnectionType } from '../../server/relay';
 
@@ -63,6 +65,11 @@ export class Message implements Node {
 
   @Field(() => Date, { nullable: true })
   deletedAt!: Date | null;
+
+  /** The author and chat as the send left them, brought by a live event: `author` and `chat` then cost no query. */
+  sentBy?: User;
+
+  sentIn?: Chat;
 }
 
 @ObjectType({ simpleResolvers: true })

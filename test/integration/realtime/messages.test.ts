@@ -96,6 +96,25 @@ async function sendMany(author: TestUser, chatId: string, count: number, { concu
   }
 }
 
+describe('messageAdded, live', () => {
+  it("brings each message's author and chat as the send left them, the author's email only to the author", async () => {
+    const [author, reader] = (await users(2)) as [TestUser, TestUser];
+    const chatId = await openPrivateChat(server, author, reader);
+    const query = 'subscription ($chatId: ID) { messageAdded(chatId: $chatId) { seq author { id username email } chat { id kind lastSeq } } }';
+    type Live = { seq: number; author: { id: string; username: string; email: string | null }; chat: { id: string; kind: string; lastSeq: number } };
+    const [ownSocket, readerSocket] = await Promise.all([socketOf(author), socketOf(reader)]);
+    const own = subscribe<Live>(ownSocket, query, { chatId });
+    const theirs = subscribe<Live>(readerSocket, query, { chatId });
+    await own.ready(() => probe(author, chatId), () => true);
+    await theirs.ready(() => probe(author, chatId), () => true);
+    const sent = await sendMessage(server, author, chatId, { body: 'who sent this?' });
+    const [mine, seen] = await Promise.all([own.waitForEvent((event) => event.seq === sent.seq), theirs.waitForEvent((event) => event.seq === sent.seq)]);
+    const stored = await prisma().user.findUniqueOrThrow({ where: { id: author.id } });
+    expect(mine).toEqual({ seq: sent.seq, author: { id: author.id, username: stored.username, email: stored.email }, chat: { id: chatId, kind: 'PRIVATE', lastSeq: sent.seq } });
+    expect(seen).toEqual({ ...mine, author: { ...mine.author, email: null } });
+  });
+});
+
 describe('messageAdded with chatId and afterSeq', () => {
   it('replays every stored message after afterSeq, then goes live with no gap and no duplicate while another client sends during the replay', async () => {
     const [author, reader] = (await users(2)) as [TestUser, TestUser];
