@@ -18,6 +18,7 @@ import {
   visit,
 } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 
 // Its ESM build imports graphql/index.mjs, a second copy of graphql beside the one everything else
 // uses ("Cannot use GraphQLObjectType from another module or realm"); its CommonJS build shares ours.
@@ -202,23 +203,34 @@ function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_V
 }
 
 /** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */
-export function checkSocketOperation(
+/**
+ * The same checks as over HTTP for operations sent over a socket (parse, validation with the
+ * limits' rules, cost). Every client of an app sends the same few documents: each text is parsed
+ * and validated once and held once in memory, shared by every socket that sends it; the cost check
+ * also depends on the variables, so it runs each time.
+ */
+export function socketOperationCheck(
   schema: GraphQLSchema,
   limits: { validationRules: readonly ValidationRule[]; exposeLimits: boolean },
-  payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
-): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
-  let document: DocumentNode;
-  try {
-    document = parse(payload.query, PARSE_OPTIONS);
-  } catch (error) {
-    return { errors: [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')] };
-  }
-  const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
-  if (errors.length > 0) return { errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
-  try {
-    assertAffordable(schema, document, payload.variables ?? undefined, payload.operationName, limits.exposeLimits);
-  } catch (error) {
-    return { errors: [error as GraphQLError] };
-  }
-  return { document };
+): (payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }) => { document: DocumentNode } | { errors: readonly GraphQLError[] } {
+  const documents = new LRUCache<string, DocumentNode>({ max: 500, maxSize: 4_000_000, sizeCalculation: (_document, text) => text.length });
+  return (payload) => {
+    let document = documents.get(payload.query);
+    if (!document) {
+      try {
+        document = parse(payload.query, PARSE_OPTIONS);
+      } catch (error) {
+        return { errors: [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')] };
+      }
+      const errors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
+      if (errors.length > 0) return { errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
+      documents.set(payload.query, document);
+    }
+    try {
+      assertAffordable(schema, document, payload.variables ?? undefined, payload.operationName, limits.exposeLimits);
+    } catch (error) {
+      return { errors: [error as GraphQLError] };
+    }
+    return { document };
+  };
 }

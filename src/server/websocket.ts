@@ -12,7 +12,7 @@ import { type Context, type ContextDependencies, createContext } from './context
 import { clientFaultOf, formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { connectionParamsProblem, inputTextProblem } from './input-text';
-import { checkSocketOperation } from './limits';
+import { socketOperationCheck } from './limits';
 import type { RateLimits } from './rate-limits';
 
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
@@ -69,6 +69,7 @@ export function attachWebSocket(options: {
 }) {
   const { authenticator, realtime } = options.context;
   const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH, maxPayload: MAX_MESSAGE_BYTES });
+  const checkOperation = socketOperationCheck(options.schema, options.limits);
   const trusted = proxyAddr.compile(options.trustProxy);
   const addressOf = (request: IncomingMessage) => (options.trustProxy.length > 0 ? proxyAddr(request, trusted) : request.socket.remoteAddress ?? 'unknown');
   const stopPinging = pingIdleSockets(wss, options.pingIntervalMs);
@@ -124,7 +125,7 @@ export function attachWebSocket(options: {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket.`, { extensions: { code: 'RATE_LIMITED' } })];
         }
         // The same limits as over HTTP: tokens, depth, aliases, directives, cost.
-        const checked = checkSocketOperation(options.schema, options.limits, payload);
+        const checked = checkOperation(payload);
         if ('errors' in checked) return [...checked.errors];
         const operation = getOperationAST(checked.document, payload.operationName);
         if (operation?.operation !== 'subscription' && !connections.get(ctx)?.allowAllOperations) {
