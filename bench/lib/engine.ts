@@ -22,6 +22,8 @@ export interface Engine {
   parleyUrl(): Promise<string>;
   /** The process id of that running Parley (started on demand), to read its resident memory. */
   parleyPid(): Promise<number>;
+  /** Stops the running Parley: the next parleyUrl() starts a fresh process (S2 measures memory from one). */
+  restartParley(): Promise<void>;
   /**
    * One more Parley on the same database with the same JWT secret (tokens made through the first
    * are valid on it), with `env` added (REDIS_URL for instances that share events). PostgreSQL only.
@@ -65,6 +67,10 @@ abstract class ParleyHost {
   async parleyPid(): Promise<number> {
     await this.parleyUrl();
     return this.running!.pid;
+  }
+
+  restartParley(): Promise<void> {
+    return this.stopParley();
   }
 
   async startInstance(name: string, env: NodeJS.ProcessEnv): Promise<ParleyProcess> {

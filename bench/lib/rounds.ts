@@ -90,7 +90,7 @@ export function pairedRatio(parley: Summary, baseline: Summary): number {
 
 export function describe(measurement: Pick<Measurement, 'throughput' | 'p50' | 'p99' | 'failures'>, unit: string): string {
   const failed = Object.values(measurement.failures).reduce((sum, count) => sum + count, 0);
-  const latency = Number.isNaN(measurement.p99) ? '' : `, p50 ${formatMs(measurement.p50)}, p99 ${formatMs(measurement.p99)}`;
+  const latency = Number.isFinite(measurement.p99) ? `, p50 ${formatMs(measurement.p50)}, p99 ${formatMs(measurement.p99)}` : '';
   const text = `${formatRate(measurement.throughput)} ${unit}${latency}`;
   return failed > 0 ? `${text}, ${failed} FAILED (${Object.entries(measurement.failures).map(([code, count]) => `${code}: ${count}`).join(', ')})` : text;
 }

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { inBatches } from './fixtures';
+import { type BenchUser, inBatches } from './fixtures';
+import type { GraphQLConnection } from './http-load';
+import { ROOT } from './parley-process';
+import { type ServerProcess, startServerScript } from './server-process';
 
 /** What a chat screen built on Apollo Client subscribes to: every subscriber of S1 and S2 sends exactly this. */
 export const MESSAGE_ADDED = 'subscription { messageAdded { id seq body createdAt author { id username displayName avatarUrl } chat { id } } }';
@@ -15,6 +19,34 @@ export interface Delivered {
   chat: { id: string };
 }
 
+export const BARE_WS = 'bare ws';
+
+/** What the bare ws baseline is told at setup (POST /rooms): who is who, and who is in which chat. */
+export interface Rooms {
+  users: { id: string; username: string; token: string }[];
+  chats: { id: string; memberIds: string[] }[];
+}
+
+/** Starts the bare ws baseline (bench/baselines/bare-ws.ts), pinned to the server core. */
+export function startBareWs(): Promise<ServerProcess> {
+  return startServerScript(join(ROOT, 'bench/baselines/bare-ws.ts'), BARE_WS);
+}
+
+/** Tells the bare ws baseline the users and each chat's members (replacing what it had). */
+export async function setRooms(baseline: ServerProcess, rooms: Rooms): Promise<void> {
+  const response = await fetch(new URL('/rooms', baseline.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rooms) });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`the bare ws baseline refused its rooms (${response.status})`);
+}
+
+/** The baseline's rooms for `users` and the chats `chatIds`, with members `memberLists[chat]`. */
+export function roomsOf(users: BenchUser[], chatIds: string[], memberLists: BenchUser[][]): Rooms {
+  return {
+    users: users.map((user) => ({ id: user.id, username: user.username, token: user.token })),
+    chats: chatIds.map((id, chat) => ({ id, memberIds: memberLists[chat]!.map((member) => member.id) })),
+  };
+}
+
 export interface Subscriber {
   close(): Promise<void>;
 }
@@ -22,6 +54,8 @@ export interface Subscriber {
 /** Sockets opened at once: enough to keep the server busy, few enough not to time out its handshakes. */
 const OPENING_BATCH = 200;
 const CLOSE_TRY_AGAIN_LATER = 1013;
+/** Probing for live subscriptions gives up after this long. */
+const LIVE_TIMEOUT_MS = 60_000;
 
 /**
  * Opens one subscriber socket per token, spread round-robin over `urls` (http(s) URLs of
@@ -106,4 +140,41 @@ export function residentKiB(pid: number): number {
   const line = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!line) throw new Error(`no VmRSS for process ${pid}`);
   return Number(line[1]);
+}
+
+/**
+ * graphql-ws does not acknowledge a subscription: a probe message goes to every chat some socket
+ * has not heard yet, again every 2 s, until every socket has heard each of its chats. Returns the
+ * socket-chat pairs still silent at the deadline (0 when all are live).
+ */
+export async function probeUntilLive(
+  unheard: Set<number>[],
+  connections: GraphQLConnection[],
+  probe: (connection: GraphQLConnection, chat: number, attempt: number) => Promise<void>,
+): Promise<number> {
+  const deadline = Date.now() + LIVE_TIMEOUT_MS;
+  for (let attempt = 0; Date.now() < deadline; attempt += 1) {
+    const silent = unheard.flatMap((sockets, chat) => (sockets.size > 0 ? [chat] : []));
+    if (silent.length === 0) return 0;
+    await concurrently(connections, silent.length, (connection, index) => probe(connection, silent[index]!, attempt));
+    const started = performance.now();
+    await waitUntil(() => silent.every((chat) => unheard[chat]!.size === 0), () => started, 2_000);
+  }
+  return unheard.reduce((sum, sockets) => sum + sockets.size, 0);
+}
+
+/** Runs `count` operations, one at a time on each connection, all connections at once. */
+export async function concurrently(connections: GraphQLConnection[], count: number, operation: (connection: GraphQLConnection, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    connections.map(async (connection) => {
+      while (next < count) await operation(connection, next++);
+    }),
+  );
+}
+
+/** Resolves when `done()` holds, or once the last progress (a performance.now() time; 0: none yet) is `quietMs` old. */
+export async function waitUntil(done: () => boolean, progress: () => number, quietMs: number): Promise<void> {
+  const since = performance.now();
+  while (!done() && performance.now() - Math.max(progress(), since) < quietMs) await new Promise((resolve) => setTimeout(resolve, 10));
 }

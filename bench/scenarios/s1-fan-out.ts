@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BenchUser, graphql, inBatches, signUpUsers } from '../lib/fixtures';
+import { type BenchUser, createGroupChat, inBatches, signUpUsers } from '../lib/fixtures';
 import { GraphQLConnection } from '../lib/http-load';
-import { ROOT } from '../lib/parley-process';
 import { type Contender, makeRow, measureRounds, median } from '../lib/rounds';
-import { type ServerProcess, startServerScript } from '../lib/server-process';
-import { openSubscribers, type SubscriberTarget } from '../lib/subscribers';
+import type { ServerProcess } from '../lib/server-process';
+import { BARE_WS, concurrently, openSubscribers, probeUntilLive, type Rooms, roomsOf, setRooms, startBareWs, type SubscriberTarget, waitUntil } from '../lib/subscribers';
 import type { Goal, Measurement, Row, Scenario, ScenarioContext } from '../lib/types';
 
 const SOCKETS_PER_USER = 5;
@@ -19,19 +17,10 @@ const QUICK = { users: 40, messages: 100, largeGroup: 200 };
 const GOAL_P99_MS = 200;
 /** A round gives up waiting once no delivery has come for this long (what is missing then counts as failures). */
 const QUIET_MS = 10_000;
-/** Probing for live subscriptions gives up after this long. */
-const LIVE_TIMEOUT_MS = 60_000;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MODULE = fileURLToPath(import.meta.url);
-const BARE_WS = 'bare ws';
 
 const SEND = `mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id seq clientId } }`;
-
-/** What the bare ws baseline is told at setup (POST /rooms): who is who, and who is in which chat. */
-interface Rooms {
-  users: { id: string; username: string; token: string }[];
-  chats: { id: string; memberIds: string[] }[];
-}
 
 /** One fan-out workload: the sockets to open, the chats to send to, and the same membership for the baseline. */
 interface FanOut {
@@ -111,10 +100,6 @@ function fanOutGoal(minimum: number, ratio: number | null, parley: { p99: number
   };
 }
 
-function startBareWs(): Promise<ServerProcess> {
-  return startServerScript(join(ROOT, 'bench/baselines/bare-ws.ts'), BARE_WS);
-}
-
 /** Parley (on the instances `parleyUrls` gives; messages go to the first) against the bare ws baseline, on one workload. */
 async function compare(
   context: ScenarioContext,
@@ -149,12 +134,6 @@ async function compare(
   });
 }
 
-async function setRooms(baseline: ServerProcess, rooms: Rooms): Promise<void> {
-  const response = await fetch(new URL('/rooms', baseline.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rooms) });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`the bare ws baseline refused its rooms (${response.status})`);
-}
-
 async function signUp(context: ScenarioContext, url: string, count: number): Promise<BenchUser[]> {
   const started = Date.now();
   const users = await signUpUsers(url, count, 's1');
@@ -171,7 +150,7 @@ async function prepareGroups(context: ScenarioContext, url: string, users: Bench
   const started = Date.now();
   const count = (users.length * CHATS_PER_USER) / GROUP_SIZE;
   const memberLists = Array.from({ length: count }, (_, chat) => Array.from({ length: GROUP_SIZE }, (_, offset) => users[(2 * chat + offset) % users.length]!));
-  const chatIds = await inBatches(count, 4, (chat) => createGroup(url, memberLists[chat]!, `s1 group ${chat}`));
+  const chatIds = await inBatches(count, 4, (chat) => createGroupChat(url, memberLists[chat]!, `s1 group ${chat}`));
   const chatsOf = new Map(users.map((user) => [user.id, [] as number[]]));
   memberLists.forEach((members, chat) => members.forEach((member) => chatsOf.get(member.id)!.push(chat)));
   context.log(`    S1 setup: ${count} groups of ${GROUP_SIZE} in ${seconds(started)}`);
@@ -186,31 +165,13 @@ async function prepareGroups(context: ScenarioContext, url: string, users: Bench
 /** One group of all `users`, created by the first (who sends every message), one socket each. */
 async function prepareLargeGroup(context: ScenarioContext, url: string, users: BenchUser[], messages: number): Promise<FanOut> {
   const started = Date.now();
-  const chatId = await createGroup(url, users, 's1 large group');
+  const chatId = await createGroupChat(url, users, 's1 large group');
   context.log(`    S1 setup: one group of ${users.length} in ${seconds(started)}`);
   return {
     sockets: users.map((user) => ({ token: user.token, chats: [0] })),
     chats: [{ id: chatId, senderToken: users[0]!.token }],
     rooms: roomsOf(users, [chatId], [users]),
     messages,
-  };
-}
-
-async function createGroup(url: string, members: BenchUser[], name: string): Promise<string> {
-  const [owner, ...others] = members;
-  const { createGroupChat } = await graphql<{ createGroupChat: { id: string } }>(
-    url,
-    'mutation Create($input: CreateGroupChatInput!) { createGroupChat(input: $input) { id } }',
-    { input: { name, memberIds: others.map((member) => member.id) } },
-    owner!.token,
-  );
-  return createGroupChat.id;
-}
-
-function roomsOf(users: BenchUser[], chatIds: string[], memberLists: BenchUser[][]): Rooms {
-  return {
-    users: users.map((user) => ({ id: user.id, username: user.username, token: user.token })),
-    chats: chatIds.map((id, chat) => ({ id, memberIds: memberLists[chat]!.map((member) => member.id) })),
   };
 }
 
@@ -282,7 +243,7 @@ async function fanOut(params: FanOutParams): Promise<Measurement> {
     const silent = await probeUntilLive(unheard, connections, (connection, chat, attempt) =>
       send(connection, chat, `${probePrefix}${attempt}`, `${params.tag}-p${attempt}-${chat}`),
     );
-    if (silent > 0) fail('NOT_LIVE', `${silent} socket-chat pairs never heard a probe within ${LIVE_TIMEOUT_MS / 1000} s`, silent);
+    if (silent > 0) fail('NOT_LIVE', `${silent} socket-chat pairs never heard a probe`, silent);
 
     const expected = Array.from(got, (_, index) => listeners[index % params.chats.length]!).reduce((sum, count) => sum + count, 0);
     const firstSend = performance.now();
@@ -312,43 +273,6 @@ async function fanOut(params: FanOutParams): Promise<Measurement> {
   } finally {
     await Promise.all([...subscribers.map((subscriber) => subscriber.close()), ...connections.map((connection) => connection.close())]);
   }
-}
-
-/**
- * graphql-ws does not acknowledge a subscription: a probe message goes to every chat some socket
- * has not heard yet, again every 2 s, until every socket has heard each of its chats. Returns the
- * socket-chat pairs still silent at the deadline (0 when all are live).
- */
-async function probeUntilLive(
-  unheard: Set<number>[],
-  connections: GraphQLConnection[],
-  probe: (connection: GraphQLConnection, chat: number, attempt: number) => Promise<void>,
-): Promise<number> {
-  const deadline = Date.now() + LIVE_TIMEOUT_MS;
-  for (let attempt = 0; Date.now() < deadline; attempt += 1) {
-    const silent = unheard.flatMap((sockets, chat) => (sockets.size > 0 ? [chat] : []));
-    if (silent.length === 0) return 0;
-    await concurrently(connections, silent.length, (connection, index) => probe(connection, silent[index]!, attempt));
-    const started = performance.now();
-    await waitUntil(() => silent.every((chat) => unheard[chat]!.size === 0), () => started, 2_000);
-  }
-  return unheard.reduce((sum, sockets) => sum + sockets.size, 0);
-}
-
-/** Runs `count` operations, one at a time on each connection, all connections at once. */
-async function concurrently(connections: GraphQLConnection[], count: number, operation: (connection: GraphQLConnection, index: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    connections.map(async (connection) => {
-      while (next < count) await operation(connection, next++);
-    }),
-  );
-}
-
-/** Resolves when `done()` holds, or once the last progress (a performance.now() time; 0: none yet) is `quietMs` old. */
-async function waitUntil(done: () => boolean, progress: () => number, quietMs: number): Promise<void> {
-  const since = performance.now();
-  while (!done() && performance.now() - Math.max(progress(), since) < quietMs) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 export const loads = { fanOut };
