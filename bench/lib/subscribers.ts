@@ -82,6 +82,9 @@ async function openParley(url: string, token: string, onMessage: (message: Deliv
   let connected!: () => void;
   let failed!: (error: Error) => void;
   const ready = new Promise<void>((resolve, reject) => ((connected = resolve), (failed = reject)));
+  // close() waits for the socket to be gone: the next round's sockets need its file descriptor.
+  let open = false;
+  let gone: (() => void) | undefined;
   const client = createClient({
     url,
     webSocketImpl: WebSocket,
@@ -89,8 +92,13 @@ async function openParley(url: string, token: string, onMessage: (message: Deliv
     // 1013 (too many sockets just now) is retried, as a real client does; anything else is final.
     retryAttempts: 3,
     on: {
-      connected: () => connected(),
+      connected: () => {
+        open = true;
+        connected();
+      },
       closed: (event) => {
+        open = false;
+        gone?.();
         const code = (event as { code?: number }).code;
         if (code !== CLOSE_TRY_AGAIN_LATER) failed(new Error(`socket closed before it was acknowledged: ${code}`));
       },
@@ -112,7 +120,14 @@ async function openParley(url: string, token: string, onMessage: (message: Deliv
     },
   );
   await ready;
-  return { close: async () => client.dispose() };
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!open) return resolve();
+        gone = resolve;
+        void client.dispose();
+      }),
+  };
 }
 
 async function openBare(url: string, token: string, onMessage: (message: Delivered) => void, onError: (error: string) => void): Promise<Subscriber> {
@@ -144,8 +159,10 @@ export function residentKiB(pid: number): number {
 
 /**
  * graphql-ws does not acknowledge a subscription: a probe message goes to every chat some socket
- * has not heard yet, again every 2 s, until every socket has heard each of its chats. Returns the
- * socket-chat pairs still silent at the deadline (0 when all are live).
+ * has not heard yet, and again once probes have stopped arriving for 2 s (never while a slow
+ * server is still delivering the last ones: that would only pile work on it), until every socket
+ * has heard each of its chats. Returns the socket-chat pairs still silent at the deadline (0 when
+ * all are live).
  */
 export async function probeUntilLive(
   unheard: Set<number>[],
@@ -157,8 +174,14 @@ export async function probeUntilLive(
     const silent = unheard.flatMap((sockets, chat) => (sockets.size > 0 ? [chat] : []));
     if (silent.length === 0) return 0;
     await concurrently(connections, silent.length, (connection, index) => probe(connection, silent[index]!, attempt));
-    const started = performance.now();
-    await waitUntil(() => silent.every((chat) => unheard[chat]!.size === 0), () => started, 2_000);
+    let remaining = Number.POSITIVE_INFINITY;
+    let heardAt = 0;
+    const progress = () => {
+      const now = unheard.reduce((sum, sockets) => sum + sockets.size, 0);
+      if (now < remaining) [remaining, heardAt] = [now, performance.now()];
+      return heardAt;
+    };
+    await waitUntil(() => silent.every((chat) => unheard[chat]!.size === 0), progress, 2_000);
   }
   return unheard.reduce((sum, sockets) => sum + sockets.size, 0);
 }
