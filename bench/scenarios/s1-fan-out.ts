@@ -13,7 +13,7 @@ const CHATS_PER_USER = 10;
 const SENDERS = 8;
 /** Full size, and --quick's: users (each in 10 groups of 20, 5 sockets each), measured messages, members of the one large group. */
 const FULL = { users: 200, messages: 300, largeGroup: 1_000 };
-const QUICK = { users: 40, messages: 100, largeGroup: 200 };
+const QUICK = { users: 40, messages: 40, largeGroup: 100 };
 const GOAL_P99_MS = 200;
 /** A round gives up waiting once no delivery has come for this long (what is missing then counts as failures). */
 const QUIET_MS = 10_000;
