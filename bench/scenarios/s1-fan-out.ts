@@ -142,14 +142,15 @@ async function signUp(context: ScenarioContext, url: string, count: number): Pro
 }
 
 /**
- * Groups of 20: chat c holds the 20 users from 2c on (wrapping), so that each user is in 10
- * chats; created through the API by their first member, who also sends to it. Every user opens
+ * Groups of 20: chat c holds the 20 users from 2c on (wrapping; the stride is 20 / 10), so that
+ * each user is in 10 chats; created through the API by their first member, who also sends to it. Every user opens
  * 5 sockets, all with the user's one access token.
  */
 async function prepareGroups(context: ScenarioContext, url: string, users: BenchUser[], messages: number): Promise<FanOut> {
   const started = Date.now();
   const count = (users.length * CHATS_PER_USER) / GROUP_SIZE;
-  const memberLists = Array.from({ length: count }, (_, chat) => Array.from({ length: GROUP_SIZE }, (_, offset) => users[(2 * chat + offset) % users.length]!));
+  const stride = GROUP_SIZE / CHATS_PER_USER;
+  const memberLists = Array.from({ length: count }, (_, chat) => Array.from({ length: GROUP_SIZE }, (_, offset) => users[(stride * chat + offset) % users.length]!));
   const chatIds = await inBatches(count, 4, (chat) => createGroupChat(url, memberLists[chat]!, `s1 group ${chat}`));
   const chatsOf = new Map(users.map((user) => [user.id, [] as number[]]));
   memberLists.forEach((members, chat) => members.forEach((member) => chatsOf.get(member.id)!.push(chat)));
