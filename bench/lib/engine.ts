@@ -20,6 +20,15 @@ export interface Engine {
   exclusive: boolean;
   /** The /graphql URL of a running Parley (started on demand; the port may change after a restart). */
   parleyUrl(): Promise<string>;
+  /** The process id of that running Parley (started on demand), to read its resident memory. */
+  parleyPid(): Promise<number>;
+  /** Stops the running Parley: the next parleyUrl() starts a fresh process (S2 measures memory from one). */
+  restartParley(): Promise<void>;
+  /**
+   * One more Parley on the same database with the same JWT secret (tokens made through the first
+   * are valid on it), with `env` added (REDIS_URL for instances that share events). PostgreSQL only.
+   */
+  startInstance(name: string, env: NodeJS.ProcessEnv): Promise<ParleyProcess>;
   /** Direct SQL on Parley's database. */
   sql<T>(work: (sql: Sql) => Promise<T>): Promise<T>;
   /** How a baseline process opens the same database (on PGlite, Parley is stopped first). */
@@ -53,6 +62,21 @@ abstract class ParleyHost {
       this.options.log(`    Parley started in ${((Date.now() - started) / 1000).toFixed(1)} s (${this.running.url})`);
     }
     return this.running.url;
+  }
+
+  async parleyPid(): Promise<number> {
+    await this.parleyUrl();
+    return this.running!.pid;
+  }
+
+  restartParley(): Promise<void> {
+    return this.stopParley();
+  }
+
+  async startInstance(name: string, env: NodeJS.ProcessEnv): Promise<ParleyProcess> {
+    const database = this.database();
+    if (!('databaseUrl' in database)) throw new Error('A second Parley instance needs a database server (PostgreSQL)');
+    return startParleyProcess({ ...parleyEnvironment(database, this.jwtSecret), ...env }, join(this.options.logDir, `parley-${name}.log`));
   }
 
   protected async stopParley(): Promise<void> {

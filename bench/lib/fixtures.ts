@@ -61,6 +61,18 @@ export async function openPrivateChat(url: string, user: BenchUser, other: Bench
   return openPrivateChat.id;
 }
 
+/** A group chat of `members`, created by the first (its owner); returns its id. */
+export async function createGroupChat(url: string, members: BenchUser[], name: string): Promise<string> {
+  const [owner, ...others] = members;
+  const { createGroupChat } = await graphql<{ createGroupChat: { id: string } }>(
+    url,
+    'mutation Create($input: CreateGroupChatInput!) { createGroupChat(input: $input) { id } }',
+    { input: { name, memberIds: others.map((member) => member.id) } },
+    owner!.token,
+  );
+  return createGroupChat.id;
+}
+
 export async function inBatches<T>(count: number, size: number, make: (index: number) => Promise<T>): Promise<T[]> {
   const made: T[] = [];
   for (let start = 0; start < count; start += size) {

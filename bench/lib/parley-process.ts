@@ -53,6 +53,8 @@ export function parleyEnvironment(database: { databaseUrl: string } | { dataDir:
 export interface ParleyProcess {
   /** http://127.0.0.1:<port>/graphql */
   url: string;
+  /** The server process's id (taskset execs Parley in place), for reading its memory. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startParleyProcess(env: NodeJS.ProcessEnv, logFile: string
     await stopProcess(child);
     throw new Error(`${(error as Error).message}; its output is in ${logFile}:\n${tail(logFile)}`);
   }
-  return { url: `${base}/graphql`, stop: () => stopProcess(child) };
+  return { url: `${base}/graphql`, pid: child.pid!, stop: () => stopProcess(child) };
 }
 
 function tail(file: string): string {

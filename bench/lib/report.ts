@@ -18,8 +18,9 @@ export interface RunMeta {
 
 const ENGINE_LABEL: Record<Row['engine'], string> = { postgresql: 'PostgreSQL', pglite: 'PGlite' };
 
+/** A measure without latencies (memory) has NaN for them (null once sent over IPC): the figure alone. */
 function cell(summary: Summary, unit: string): string {
-  return `${formatRate(summary.throughput)} ${unit}, p99 ${formatMs(summary.p99)}`;
+  return `${formatRate(summary.throughput)} ${unit}${Number.isFinite(summary.p99) ? `, p99 ${formatMs(summary.p99)}` : ''}`;
 }
 
 function goalCell(row: Row): string {

@@ -90,11 +90,13 @@ export function pairedRatio(parley: Summary, baseline: Summary): number {
 
 export function describe(measurement: Pick<Measurement, 'throughput' | 'p50' | 'p99' | 'failures'>, unit: string): string {
   const failed = Object.values(measurement.failures).reduce((sum, count) => sum + count, 0);
-  const text = `${formatRate(measurement.throughput)} ${unit}, p50 ${formatMs(measurement.p50)}, p99 ${formatMs(measurement.p99)}`;
+  const latency = Number.isFinite(measurement.p99) ? `, p50 ${formatMs(measurement.p50)}, p99 ${formatMs(measurement.p99)}` : '';
+  const text = `${formatRate(measurement.throughput)} ${unit}${latency}`;
   return failed > 0 ? `${text}, ${failed} FAILED (${Object.entries(measurement.failures).map(([code, count]) => `${code}: ${count}`).join(', ')})` : text;
 }
 
-export const formatRate = (value: number): string => Math.round(value).toLocaleString('en-US');
+/** Whole numbers, but one decimal under 100 (S2's KiB per socket). */
+export const formatRate = (value: number): string => (value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'));
 /** Autocannon (S4) counts latency in whole milliseconds: its 0 means under one. */
 export const formatMs = (value: number): string => (value === 0 ? '<1 ms' : `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`);
 

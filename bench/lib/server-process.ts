@@ -3,6 +3,8 @@ import { ROOT } from './parley-process';
 
 export interface ServerProcess {
   url: string;
+  /** The script's process id (taskset execs it in place), for reading its memory. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -30,5 +32,5 @@ export async function startServerScript(script: string, name: string, env: Recor
     await stopProcess(child);
     throw error;
   }
-  return { url, stop: () => stopProcess(child, 5_000) };
+  return { url, pid: child.pid!, stop: () => stopProcess(child, 5_000) };
 }
