@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
@@ -52,7 +53,10 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
     return () => resyncListeners.delete(listener);
   };
   if (!redisUrl) {
-    const eventTarget = new EventTarget() as PubSubEventTarget;
+    const target = new EventTarget();
+    // One listener per live subscription is the design, not a leak: no warning past 10.
+    setMaxListeners(0, target);
+    const eventTarget = target as PubSubEventTarget;
     const pubsub: ParleyPubSub = createPubSub({ eventTarget });
     return {
       pubsub,
