@@ -1,7 +1,5 @@
-import { ApolloServer } from '@apollo/server';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify from 'fastify';
 import pg from 'pg';
+import { serveWithApollo } from './apollo-serve';
 
 /**
  * S5's framework ceiling: Apollo Server and @as-integrations/fastify (the project's versions)
@@ -23,8 +21,7 @@ interface PageRow {
 }
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 16, options: '-c TimeZone=UTC' });
-const fastify = Fastify({ logger: false });
-const apollo = new ApolloServer({
+await serveWithApollo({
   typeDefs: `
     type User { id: ID! username: String! }
     type Message { id: ID! seq: Int! body: String createdAt: String! author: User! }
@@ -43,16 +40,5 @@ const apollo = new ApolloServer({
       },
     },
   },
-  stopOnTerminationSignals: false,
-  plugins: [fastifyApolloDrainPlugin(fastify)],
-});
-await apollo.start();
-fastify.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler: fastifyApolloHandler(apollo) });
-await fastify.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
-
-process.on('SIGTERM', () => {
-  void fastify
-    .close()
-    .then(() => pool.end())
-    .then(() => process.exit(0));
+  onClose: () => pool.end(),
 });

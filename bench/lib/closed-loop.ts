@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as hdr from 'hdr-histogram-js';
+import { failureLog } from './failures';
 import { CheckFailure, type LoadDriver, type Measurement, type Timing } from './types';
-
-const MAX_SAMPLES = 5;
 
 /**
  * Runs every client of `driver` back to back (a closed loop: each waits for its answer before the
@@ -11,13 +10,9 @@ const MAX_SAMPLES = 5;
  * operation. Any failure, in the warm-up too, is counted by code.
  */
 export async function runClosedLoop(driver: LoadDriver, timing: Timing): Promise<Measurement> {
-  const failures: Record<string, number> = {};
-  const samples: string[] = [];
-  const fail = (error: unknown) => {
-    const code = error instanceof CheckFailure ? error.code : ((error as { code?: string }).code ?? 'EXCEPTION');
-    failures[code] = (failures[code] ?? 0) + 1;
-    if (samples.length < MAX_SAMPLES) samples.push(`${code}: ${(error as Error).message}`.slice(0, 300));
-  };
+  const { failures, samples, fail: record } = failureLog();
+  const fail = (error: unknown) =>
+    record(error instanceof CheckFailure ? error.code : ((error as { code?: string }).code ?? 'EXCEPTION'), (error as Error).message);
   try {
     const warmup = await phase(driver, timing.warmupMs, fail);
     const measured = await phase(driver, timing.measureMs, fail);

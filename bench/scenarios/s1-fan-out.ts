@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { failureLog } from '../lib/failures';
 import { type BenchUser, createGroupChat, inBatches, signUpUsers } from '../lib/fixtures';
 import { GraphQLConnection } from '../lib/http-load';
 import { type Contender, makeRow, measureRounds, median } from '../lib/rounds';
@@ -197,12 +198,7 @@ interface FanOutParams {
  * is a failure.
  */
 async function fanOut(params: FanOutParams): Promise<Measurement> {
-  const failures: Record<string, number> = {};
-  const samples: string[] = [];
-  const fail = (code: string, message: string, count = 1) => {
-    failures[code] = (failures[code] ?? 0) + count;
-    if (samples.length < 5) samples.push(`${code}: ${message}`);
-  };
+  const { failures, samples, fail } = failureLog();
   const chatIndex = new Map(params.chats.map((chat, index) => [chat.id, index]));
   const listeners = params.chats.map((_, chat) => params.sockets.filter((socket) => socket.chats.includes(chat)).length);
   const unheard = params.chats.map(() => new Set<number>());

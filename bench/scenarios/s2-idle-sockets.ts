@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { failureLog } from '../lib/failures';
 import { createGroupChat, signUpUsers } from '../lib/fixtures';
 import { GraphQLConnection } from '../lib/http-load';
 import { type Contender, makeRow, measureRounds } from '../lib/rounds';
@@ -105,12 +106,7 @@ interface IdleParams {
  * figure is KiB per measured socket (no latencies: they are NaN).
  */
 async function idleSockets(params: IdleParams): Promise<Measurement> {
-  const failures: Record<string, number> = {};
-  const samples: string[] = [];
-  const fail = (code: string, message: string, count = 1) => {
-    failures[code] = (failures[code] ?? 0) + count;
-    if (samples.length < 5) samples.push(`${code}: ${message}`);
-  };
+  const { failures, samples, fail } = failureLog();
   const probePrefix = `${params.tag} probe `;
   const connection = new GraphQLConnection(params.url);
   const open = async (tokens: string[]) => {

@@ -202,7 +202,6 @@ function withCode(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_V
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }
 
-/** The same checks for an operation that arrives over the socket; the GraphQL errors, or the document to run. */
 /**
  * The same checks as over HTTP for operations sent over a socket (parse, validation with the
  * limits' rules, cost). Every client of an app sends the same few documents: each text is parsed

@@ -5,8 +5,8 @@ import type { EventBus } from '../../realtime/pubsub';
 import type { SocketState } from '../../realtime/sockets';
 import type { MessageEvent } from '../../realtime/topics';
 import { assertChatMember } from '../chats/chat.access';
-import type { DeliveryTracker } from './deliveries';
 import { toUser } from '../users/user.type';
+import type { DeliveryTracker } from './deliveries';
 import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 const CATCH_UP_PAGE = 100;

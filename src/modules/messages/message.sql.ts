@@ -93,7 +93,7 @@ SELECT ${MESSAGE_COLUMNS}, ${ATTACHMENTS_OF_M} FROM "Message" m WHERE m."authorI
 
 export interface HistoryRow {
   member: boolean;
-  /** The page as JSON, in no particular order (timestamps as text: see `fromJsonTimestamps`); null when empty. */
+  /** The page as JSON, in no particular order (timestamps as text, read back with `jsonTimestamp`); null when empty. */
   messages: Omit<MessageRow, 'attachments'>[] | null;
   /** The page's attachments as JSON, each with its message's id, in position order; null when none. */
   attachments: (Attachment & { messageId: string })[] | null;
