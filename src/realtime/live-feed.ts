@@ -90,9 +90,18 @@ export function topicFeed<TTopic extends Topic, TOut>(
   select: (payload: Topics[TTopic][0]) => TOut | undefined,
   onOverflow?: () => void,
 ): LiveFeed<TOut> {
+  return feedOf((handler) => bus.listen(topic, handler), select, onOverflow);
+}
+
+/** The events `listen` hands over that `select` keeps; `listen` returns what stops it. */
+export function feedOf<TIn, TOut>(
+  listen: (handler: (payload: TIn) => void) => () => void,
+  select: (payload: TIn) => TOut | undefined,
+  onOverflow?: () => void,
+): LiveFeed<TOut> {
   const feed = new LiveFeed<TOut>(onOverflow);
   feed.onClose(
-    bus.listen(topic, (payload) => {
+    listen((payload) => {
       const selected = select(payload);
       if (selected !== undefined) feed.push(selected);
     }),

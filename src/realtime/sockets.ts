@@ -3,7 +3,11 @@ import type { Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { EventBus } from './pubsub';
 import type { Presence } from './presence';
-import type { ChatUpdateEvent, FriendshipChange, SessionRevocation } from './topics';
+import type { ChatUpdateEvent, FriendshipChange, SessionRevocation, Topic, Topics } from './topics';
+
+/** Topics whose events belong to one chat: they are routed to the sockets in that chat, and no others. */
+export type ChatTopic = { [TTopic in Topic]: Topics[TTopic][0] extends { chatId: string } ? TTopic : never }[Topic];
+type ChatHandler = (payload: { chatId: string }) => void;
 
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -15,9 +19,12 @@ export const CLOSE_SESSION_ENDED = 4403;
  * no query: the chats the user is in now, and the people whose presence they may follow.
  */
 export class SocketState {
+  /** Kept by the registry (with its index from chat to sockets): read it, never change it. */
   readonly chatIds = new Set<string>();
   readonly contacts = new Set<string>();
   expiryTimer: NodeJS.Timeout | undefined;
+  /** This socket's subscriptions to chat topics, which the registry calls for events of its chats. */
+  readonly handlers = new Map<ChatTopic, Set<ChatHandler>>();
 
   constructor(
     readonly viewer: Viewer,
@@ -34,14 +41,20 @@ export class SocketState {
   };
 }
 
-/** The open sockets of this instance, kept in step with membership, friendship and session events. */
+/**
+ * The open sockets of this instance, kept in step with membership, friendship and session events.
+ * It routes chat events: an event reaches the sockets in its chat now, so the work per event grows
+ * with the chat's members on this instance, not with every subscription of the instance.
+ */
 export class SocketRegistry {
   private readonly byUser = new Map<string, Set<SocketState>>();
+  private readonly byChat = new Map<string, Set<SocketState>>();
+  private readonly routed = new Set<ChatTopic>();
   private readonly stop: (() => void)[] = [];
 
   constructor(
     private readonly prisma: PrismaClient,
-    bus: EventBus,
+    private readonly bus: EventBus,
     private readonly presence: Presence,
   ) {
     this.stop.push(
@@ -60,8 +73,7 @@ export class SocketRegistry {
     try {
       await this.loadAccess(state);
     } catch (error) {
-      users.delete(state);
-      if (users.size === 0) this.byUser.delete(viewer.userId);
+      this.forget(state);
       throw error;
     }
     // A socket lives no longer than its access token: the client reconnects with a fresh one.
@@ -71,16 +83,58 @@ export class SocketRegistry {
     return state;
   }
 
+  /**
+   * Calls `handler` for every event of `topic` in a chat the socket is in when the event arrives
+   * (membership events are applied first: a removed member hears nothing more, at once).
+   */
+  listenInChats<TTopic extends ChatTopic>(state: SocketState, topic: TTopic, handler: (payload: Topics[TTopic][0]) => void): () => void {
+    if (!this.routed.has(topic)) {
+      this.routed.add(topic);
+      this.stop.push(this.bus.listen(topic, (event) => this.route(topic, event)));
+    }
+    const handlers = state.handlers.get(topic) ?? new Set();
+    state.handlers.set(topic, handlers);
+    handlers.add(handler as ChatHandler);
+    return () => handlers.delete(handler as ChatHandler);
+  }
+
+  private route(topic: ChatTopic, event: { chatId: string }): void {
+    for (const state of this.byChat.get(event.chatId) ?? []) {
+      for (const handler of state.handlers.get(topic) ?? []) handler(event);
+    }
+  }
+
+  private join(state: SocketState, chatId: string): void {
+    state.chatIds.add(chatId);
+    const sockets = this.byChat.get(chatId) ?? new Set();
+    this.byChat.set(chatId, sockets);
+    sockets.add(state);
+  }
+
+  private leave(state: SocketState, chatId: string): void {
+    state.chatIds.delete(chatId);
+    const sockets = this.byChat.get(chatId);
+    if (!sockets?.delete(state)) return;
+    if (sockets.size === 0) this.byChat.delete(chatId);
+  }
+
   countFor(userId: string): number {
     return this.byUser.get(userId)?.size ?? 0;
   }
 
   async close(state: SocketState): Promise<void> {
     clearTimeout(state.expiryTimer);
+    if (this.forget(state)) await this.presence.disconnect(state.userId);
+  }
+
+  /** Takes the socket out of both indexes; false when it was in neither. */
+  private forget(state: SocketState): boolean {
+    for (const chatId of [...state.chatIds]) this.leave(state, chatId);
+    state.handlers.clear();
     const users = this.byUser.get(state.userId);
-    if (!users?.delete(state)) return;
+    if (!users?.delete(state)) return false;
     if (users.size === 0) this.byUser.delete(state.userId);
-    await this.presence.disconnect(state.userId);
+    return true;
   }
 
   async closeAll(): Promise<void> {
@@ -93,7 +147,7 @@ export class SocketRegistry {
       this.prisma.chatMember.findMany({ where: { userId: state.userId }, select: { chatId: true } }),
       this.prisma.friendship.findMany({ where: { userId: state.userId, status: 'ACCEPTED' }, select: { otherUserId: true } }),
     ]);
-    for (const { chatId } of memberships) state.chatIds.add(chatId);
+    for (const { chatId } of memberships) this.join(state, chatId);
     const coMembers = await this.prisma.chatMember.findMany({
       where: { chatId: { in: [...state.chatIds] }, userId: { not: state.userId } },
       select: { userId: true },
@@ -106,8 +160,8 @@ export class SocketRegistry {
     const gone = event.kind === 'MEMBER_REMOVED' || event.kind === 'MEMBER_LEFT' ? new Set(event.userIds) : new Set<string>();
     for (const userId of new Set([...event.memberIds, ...event.userIds])) {
       for (const state of this.byUser.get(userId) ?? []) {
-        if (gone.has(userId)) state.chatIds.delete(event.chatId);
-        else state.chatIds.add(event.chatId);
+        if (gone.has(userId)) this.leave(state, event.chatId);
+        else this.join(state, event.chatId);
         if (!gone.has(userId)) for (const other of event.memberIds) if (other !== userId) state.contacts.add(other);
       }
     }

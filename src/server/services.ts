@@ -74,8 +74,8 @@ export function createServices(
     realtime,
     deliveries,
     feeds: {
-      messages: new MessageFeed(prisma, events, deliveries),
-      typing: new TypingFeed(prisma, events),
+      messages: new MessageFeed(prisma, events, realtime.sockets, deliveries),
+      typing: new TypingFeed(prisma, realtime.sockets),
       chats: new ChatUpdateFeed(events),
       presence: new PresenceFeed(events),
     },

@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { LiveFeed } from '../../realtime/live-feed';
-import type { EventBus } from '../../realtime/pubsub';
-import type { SocketState } from '../../realtime/sockets';
+import type { SocketRegistry, SocketState } from '../../realtime/sockets';
 import type { TypingSignal } from '../../realtime/topics';
 import { assertChatMember } from './chat.access';
 import { TYPING_TTL_MS } from './typing.service';
@@ -10,7 +9,7 @@ import { TYPING_TTL_MS } from './typing.service';
 export class TypingFeed {
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly bus: EventBus,
+    private readonly sockets: SocketRegistry,
   ) {}
 
   async typing(socket: SocketState, chatId: string): Promise<AsyncIterableIterator<TypingSignal>> {
@@ -24,7 +23,7 @@ export class TypingFeed {
     const expiries = new Map<string, NodeJS.Timeout>();
     feed.onClose(() => expiries.forEach((timer) => clearTimeout(timer)));
     feed.onClose(
-      this.bus.listen('typing', (signal) => {
+      this.sockets.listenInChats(socket, 'typing', (signal) => {
         if (signal.chatId !== chatId || signal.userId === socket.userId || !socket.chatIds.has(chatId)) return;
         clearTimeout(expiries.get(signal.userId));
         expiries.delete(signal.userId);

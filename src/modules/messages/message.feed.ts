@@ -1,9 +1,9 @@
 import { BadInputError } from '../../errors/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { LiveFeed, streamOf, topicFeed } from '../../realtime/live-feed';
+import { feedOf, LiveFeed, streamOf } from '../../realtime/live-feed';
 import type { EventBus } from '../../realtime/pubsub';
-import type { SocketState } from '../../realtime/sockets';
-import type { MessageEvent } from '../../realtime/topics';
+import type { SocketRegistry, SocketState } from '../../realtime/sockets';
+import type { MessageEvent, ReceiptEvent } from '../../realtime/topics';
 import { assertChatMember } from '../chats/chat.access';
 import { toUser } from '../users/user.type';
 import type { DeliveryTracker } from './deliveries';
@@ -27,6 +27,7 @@ export class MessageFeed {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bus: EventBus,
+    private readonly sockets: SocketRegistry,
     private readonly deliveries: DeliveryTracker,
   ) {}
 
@@ -35,7 +36,11 @@ export class MessageFeed {
     if (afterSeq != null && chatId == null) throw new BadInputError('afterSeq', 'afterSeq needs a chatId.');
     if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
     const feed = new LiveFeed<MessageEvent | typeof RESYNC>(socket.tooSlow);
-    feed.onClose(this.bus.listen('message.added', (event) => feed.push(event)));
+    feed.onClose(
+      this.sockets.listenInChats(socket, 'message.added', (event) => {
+        if (chatId == null || event.chatId === chatId) feed.push(event);
+      }),
+    );
     feed.onClose(this.bus.onResync(() => feed.push(RESYNC)));
     try {
       if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
@@ -50,13 +55,15 @@ export class MessageFeed {
   /** messageUpdated: edits and deletions, in one chat (checked now) or in all the viewer's chats. */
   async updated(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    return topicFeed(this.bus, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined), socket.tooSlow);
+    const listen = (handler: (event: MessageEvent) => void) => this.sockets.listenInChats(socket, 'message.updated', handler);
+    return feedOf(listen, (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined), socket.tooSlow);
   }
 
   /** readReceiptUpdated: every pointer move, in one chat (checked now) or in all the viewer's chats. */
   async receipts(socket: SocketState, chatId: string | null | undefined): Promise<AsyncIterableIterator<ReadReceipt>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    return topicFeed(this.bus, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined), socket.tooSlow);
+    const listen = (handler: (event: ReceiptEvent) => void) => this.sockets.listenInChats(socket, 'receipt.updated', handler);
+    return feedOf(listen, (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined), socket.tooSlow);
   }
 
   /** The last seq already known to the subscriber, per chat: afterSeq, else each chat's current lastSeq. */
