@@ -7,9 +7,12 @@ export type ChatEventKind = 'CREATED' | 'RENAMED' | 'MEMBERS_ADDED' | 'MEMBER_RE
 export interface MessageEvent {
   chatId: string;
   message: Message;
+}
+
+export interface MessageAddedEvent extends MessageEvent {
   /** What every receiver may select with a new message, as the send left it: read once, not per receiver. */
-  author?: UserRecord;
-  chat?: Chat;
+  author: UserRecord;
+  chat: Chat;
 }
 
 export interface ReceiptEvent {
@@ -56,7 +59,7 @@ export interface FriendshipChange {
 
 /** Every event that travels between instances, and its payload. Published after the write commits. */
 export interface Topics {
-  'message.added': [MessageEvent];
+  'message.added': [MessageAddedEvent];
   'message.updated': [MessageEvent];
   'receipt.updated': [ReceiptEvent];
   typing: [TypingSignal];

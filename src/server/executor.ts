@@ -2,20 +2,32 @@ import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { type DocumentNode, type ExecutionResult, getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 
+/** Each document compiled once per operation name (graphql-jit), for HTTP and for the socket's events alike. */
+export class CompiledOperations {
+  private readonly compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
+
+  constructor(private readonly schema: GraphQLSchema) {}
+
+  compile(document: DocumentNode, operationName: string | undefined): CompiledQuery | ExecutionResult {
+    let byName = this.compiled.get(document);
+    if (!byName) this.compiled.set(document, (byName = new Map()));
+    let query = byName.get(operationName ?? '');
+    if (!query) byName.set(operationName ?? '', (query = compileQuery(this.schema, document, operationName)));
+    return query;
+  }
+}
+
+/** A graphql-jit result with its errors as graphql-js raises them. */
+export function standardResult(result: ExecutionResult): ExecutionResult {
+  return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+}
+
 /**
  * Operations over HTTP run compiled (graphql-jit): each document is compiled once into a function
  * that resolves and serializes its selection, instead of interpreting the document field by field
  * on every request. Apollo Server takes a custom executor only through its gateway interface.
  */
-export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
-  const compile = (document: DocumentNode, operationName: string | undefined) => {
-    let byName = compiled.get(document);
-    if (!byName) compiled.set(document, (byName = new Map()));
-    let query = byName.get(operationName ?? '');
-    if (!query) byName.set(operationName ?? '', (query = compileQuery(schema, document, operationName)));
-    return query;
-  };
+export function compiledExecution(schema: GraphQLSchema, operations: CompiledOperations): GatewayInterface {
   return {
     async load() {
       return {
@@ -32,10 +44,9 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
           if (variables.errors) {
             return { errors: variables.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })) };
           }
-          const query = compile(requestContext.document, requestContext.operationName ?? undefined);
-          if (!isCompiledQuery(query)) return { ...query, errors: query.errors?.map(asGraphQLError) };
-          const result = await query.query(undefined, requestContext.context, requestContext.request.variables ?? {});
-          return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+          const query = operations.compile(requestContext.document, requestContext.operationName ?? undefined);
+          if (!isCompiledQuery(query)) return standardResult(query);
+          return standardResult(await query.query(undefined, requestContext.context, requestContext.request.variables ?? {}));
         },
       };
     },

@@ -15,7 +15,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import { type Context, type ContextDependencies, createContext } from './context';
-import { compiledExecution } from './executor';
+import { type CompiledOperations, compiledExecution } from './executor';
 import { formatError } from './format-error';
 import { inputTextPlugin } from './input-text';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
@@ -31,6 +31,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz and /readyz. */
 export async function createHttpServer(options: {
   schema: GraphQLSchema;
+  operations: CompiledOperations;
   context: ContextDependencies;
   database: Database;
   logger: Logger;
@@ -57,7 +58,7 @@ export async function createHttpServer(options: {
   });
 
   const apollo = new ApolloServer<Context>({
-    gateway: compiledExecution(options.schema),
+    gateway: compiledExecution(options.schema, options.operations),
     formatError,
     introspection: options.introspection,
     validationRules: options.limits.validationRules,

@@ -4,6 +4,7 @@ import type { SessionCacheOptions } from '../auth/session-cache';
 import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
 import { createRealtime } from '../realtime/realtime';
+import { CompiledOperations } from './executor';
 import { createHttpServer } from './http';
 import { operationLimits } from './limits';
 import { RateLimits } from './rate-limits';
@@ -38,8 +39,10 @@ export async function startParley(
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   const limits = operationLimits(config.nodeEnv === 'production');
+  const operations = new CompiledOperations(schema);
   const http = await createHttpServer({
     schema,
+    operations,
     context,
     database,
     logger,
@@ -51,6 +54,7 @@ export async function startParley(
   const websocket = attachWebSocket({
     server: http.fastify.server,
     schema,
+    operations,
     context,
     logger,
     limits,

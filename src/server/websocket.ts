@@ -9,9 +9,11 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
 import { CLOSE_TRY_AGAIN_LATER, type SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
+import type { CompiledOperations } from './executor';
 import { clientFaultOf, formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { connectionParamsProblem, inputTextProblem } from './input-text';
+import { liveExecution } from './live-execution';
 import { socketOperationCheck } from './limits';
 import type { RateLimits } from './rate-limits';
 
@@ -60,6 +62,7 @@ function authorizationOf(params: Record<string, unknown> | undefined): string | 
 export function attachWebSocket(options: {
   server: Server;
   schema: GraphQLSchema;
+  operations: CompiledOperations;
   context: ContextDependencies;
   logger: Logger;
   limits: { validationRules: readonly ValidationRule[]; exposeLimits: boolean };
@@ -77,6 +80,8 @@ export function attachWebSocket(options: {
   const server = useServer<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
+      // Each event resolved by the compiled document; an event the feed shares, once for all its receivers.
+      subscribe: liveExecution(options.schema, options.operations),
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const badParams = connectionParamsProblem(ctx.connectionParams);

@@ -1,6 +1,7 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, Extensions, FieldResolver, Resolver, Root } from 'type-graphql';
 import { requireViewer } from '../../auth/auth-checker';
 import type { Context } from '../../server/context';
+import { SAME_FOR_EVERY_VIEWER } from '../../server/live-execution';
 import { loadExisting } from '../../server/loaders';
 import { Chat } from '../chats/chat.type';
 import { User } from '../users/user.type';
@@ -8,11 +9,14 @@ import { Message, MessageStatus, ReadReceipt } from './message.type';
 
 @Resolver(() => Message)
 export class MessageFieldsResolver {
+  // On a live event, the chat and author the event brought along: the same for every receiver of a shared view.
+  @Extensions(SAME_FOR_EVERY_VIEWER)
   @FieldResolver(() => Chat)
   chat(@Root() message: Message, @Ctx() context: Context): Chat | Promise<Chat> {
     return message.sentIn ?? loadExisting(context.loaders.chat, message.chatId, 'Chat');
   }
 
+  @Extensions(SAME_FOR_EVERY_VIEWER)
   @FieldResolver(() => User)
   author(@Root() message: Message, @Ctx() context: Context): User | Promise<User> {
     return message.sentBy ?? loadExisting(context.loaders.user, message.authorId, 'User');

@@ -3,7 +3,8 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { feedOf, LiveFeed, streamOf } from '../../realtime/live-feed';
 import type { EventBus } from '../../realtime/pubsub';
 import type { SocketRegistry, SocketState } from '../../realtime/sockets';
-import type { MessageEvent, ReceiptEvent } from '../../realtime/topics';
+import type { MessageAddedEvent, MessageEvent, ReceiptEvent } from '../../realtime/topics';
+import { sameForEveryViewer } from '../../server/live-execution';
 import { assertChatMember } from '../chats/chat.access';
 import { toUser } from '../users/user.type';
 import type { DeliveryTracker } from './deliveries';
@@ -24,6 +25,8 @@ const RESYNC = Symbol('resync');
  * Redis was away) from the database, which is the truth.
  */
 export class MessageFeed {
+  private readonly views = new WeakMap<MessageAddedEvent, Message>();
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bus: EventBus,
@@ -35,7 +38,7 @@ export class MessageFeed {
     const { chatId, afterSeq } = args;
     if (afterSeq != null && chatId == null) throw new BadInputError('afterSeq', 'afterSeq needs a chatId.');
     if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
-    const feed = new LiveFeed<MessageEvent | typeof RESYNC>(socket.tooSlow);
+    const feed = new LiveFeed<MessageAddedEvent | typeof RESYNC>(socket.tooSlow);
     feed.onClose(
       this.sockets.listenInChats(socket, 'message.added', (event) => {
         if (chatId == null || event.chatId === chatId) feed.push(event);
@@ -77,7 +80,7 @@ export class MessageFeed {
   }
 
   private async *stream(
-    feed: LiveFeed<MessageEvent | typeof RESYNC>,
+    feed: LiveFeed<MessageAddedEvent | typeof RESYNC>,
     socket: SocketState,
     chatId: string | null,
     delivered: Map<string, number>,
@@ -96,8 +99,7 @@ export class MessageFeed {
         continue;
       }
       if (!visible(socket, chatId, event.chatId)) continue;
-      // What the event brought along is resolved from it, the author as this viewer may see them.
-      const message = event.author && event.chat ? { ...event.message, sentBy: toUser(event.author, socket.userId), sentIn: event.chat } : event.message;
+      const message = this.viewOf(event, socket.userId);
       const last = delivered.get(message.chatId);
       if (last !== undefined && message.seq <= last) continue;
       if (last !== undefined && message.seq > last + 1) {
@@ -105,6 +107,18 @@ export class MessageFeed {
       }
       yield deliver(message);
     }
+  }
+
+  /**
+   * The new message with what its event brought along (author, chat), as this viewer may see it:
+   * the author's own view carries their email; everyone else shares one view, so that a selection
+   * the same for all of them is resolved once per event (see `sameForEveryViewer`).
+   */
+  private viewOf(event: MessageAddedEvent, viewerId: string): Message {
+    if (event.author.id === viewerId) return { ...event.message, sentBy: toUser(event.author, viewerId), sentIn: event.chat };
+    let view = this.views.get(event);
+    if (!view) this.views.set(event, (view = sameForEveryViewer({ ...event.message, sentBy: toUser(event.author, null), sentIn: event.chat })));
+    return view;
   }
 
   /** Stored messages with afterSeq < seq < beforeSeq, oldest first, a page at a time. */

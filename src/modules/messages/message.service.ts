@@ -21,9 +21,9 @@ export interface SentMessageLoaders {
   user: Pick<DataLoader<string, User | null>, 'prime'>;
 }
 
-function primeSent(loaders: SentMessageLoaders, viewerId: string, author: UserRecord | undefined, chat: Chat | undefined): void {
-  if (chat) loaders.chat.prime(chat.id, chat);
-  if (author) loaders.user.prime(viewerId, toUser(author, viewerId));
+function primeSent(loaders: SentMessageLoaders, viewerId: string, author: UserRecord, chat: Chat): void {
+  loaders.chat.prime(chat.id, chat);
+  loaders.user.prime(viewerId, toUser(author, viewerId));
 }
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
@@ -80,8 +80,9 @@ export class MessageService {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
       attachments: attachments.map(({ position: _position, ...attachment }) => attachment),
     };
-    const author = row.author ? userFromJson(row.author) : undefined;
-    const chat = row.chat ? chatFromJson(row.chat) : undefined;
+    // A stored message always brings its author and chat along.
+    const author = userFromJson(row.author!);
+    const chat = chatFromJson(row.chat!);
     if (loaders) primeSent(loaders, viewerId, author, chat);
     await this.rateLimits.spend('messagesPerChat', input.chatId);
     this.events.publish('message.added', { chatId: input.chatId, message, author, chat });

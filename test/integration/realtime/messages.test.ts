@@ -113,6 +113,35 @@ describe('messageAdded, live', () => {
     expect(mine).toEqual({ seq: sent.seq, author: { id: author.id, username: stored.username, email: stored.email }, chat: { id: chatId, kind: 'PRIVATE', lastSeq: sent.seq } });
     expect(seen).toEqual({ ...mine, author: { ...mine.author, email: null } });
   });
+
+  it('answers every receiver as themselves when one selection is resolved once for many: email only to the author, status per viewer', async () => {
+    const [author, ...readers] = (await users(4)) as [TestUser, ...TestUser[]];
+    const chatId = await createGroup(server, author, readers);
+    const shared = 'subscription ($chatId: ID) { messageAdded(chatId: $chatId) { seq body author { id email } chat { id name } } }';
+    const everyChat = 'subscription { messageAdded { seq body author { id email } chat { id name } } }';
+    const withStatus = 'subscription ($chatId: ID) { messageAdded(chatId: $chatId) { seq body status author { id email } chat { id name } } }';
+    type Live = { seq: number; body: string; status?: string | null; author: { id: string; email: string | null }; chat: { id: string; name: string } };
+    const plans: [TestUser, string][] = [
+      [author, shared],
+      [author, withStatus],
+      ...readers.map((reader): [TestUser, string] => [reader, shared]),
+      [readers[0]!, everyChat],
+      [readers[1]!, withStatus],
+    ];
+    const subscriptions = await Promise.all(plans.map(async ([user, query]) => subscribe<Live>(await socketOf(user), query, { chatId })));
+    for (const subscription of subscriptions) await subscription.ready(() => probe(author, chatId), (event) => event.body.startsWith('probe'));
+    const sent = await sendMessage(server, author, chatId, { body: 'one for all' });
+    const received = await Promise.all(subscriptions.map((subscription) => subscription.waitForEvent((event) => event.seq === sent.seq)));
+    const { email } = await prisma().user.findUniqueOrThrow({ where: { id: author.id } });
+    const expected = (user: TestUser, query: string): Live => ({
+      seq: sent.seq,
+      body: 'one for all',
+      ...(query === withStatus && { status: user.id === author.id ? 'SENT' : null }),
+      author: { id: author.id, email: user.id === author.id ? email : null },
+      chat: { id: chatId, name: 'Test group' },
+    });
+    expect(received).toEqual(plans.map(([user, query]) => expected(user, query)));
+  });
 });
 
 describe('messageAdded with chatId and afterSeq', () => {

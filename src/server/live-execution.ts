@@ -1,0 +1,140 @@
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  getOperationAST,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { isCompiledQuery } from 'graphql-jit';
+import { type CompiledOperations, standardResult } from './executor';
+
+/**
+ * Marks a field whose value, on an event a feed shares (see `sameForEveryViewer`), comes from that
+ * event alone: `@Extensions(SAME_FOR_EVERY_VIEWER)`. Fields without a resolver of their own read
+ * their parent and need no mark; a resolver that reads the viewer must never have it.
+ */
+export const SAME_FOR_EVERY_VIEWER = { sameForEveryViewer: true } as const;
+
+const sharedViews = new WeakSet<object>();
+
+/**
+ * A feed hands `view` to every receiver of an event who may see the same thing (never the one
+ * object that carries a viewer's own data, such as their email): a subscription whose selection is
+ * all such fields is then executed and serialized once per event, not once per receiver.
+ */
+export function sameForEveryViewer<T extends object>(view: T): T {
+  sharedViews.add(view);
+  return view;
+}
+
+type Events = AsyncIterator<unknown>;
+
+/**
+ * graphql-ws's `subscribe`: graphql-js makes the event stream (it calls the field's `subscribe`
+ * with its arguments), and each event is resolved by the document's compiled query. Events a feed
+ * shares are resolved once for all the subscriptions with the same document and variables.
+ */
+export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations) {
+  const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let documents = 0;
+  const neutral = new WeakMap<DocumentNode, Map<string, boolean>>();
+  const documentId = (document: DocumentNode) => {
+    let id = documentIds.get(document);
+    if (id === undefined) documentIds.set(document, (id = ++documents));
+    return id;
+  };
+  const isNeutral = (document: DocumentNode, operationName: string | undefined) => {
+    let byName = neutral.get(document);
+    if (!byName) neutral.set(document, (byName = new Map()));
+    let answer = byName.get(operationName ?? '');
+    if (answer === undefined) byName.set(operationName ?? '', (answer = selectsOnlyViewerNeutralFields(schema, document, operationName)));
+    return answer;
+  };
+
+  return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const events: Events = stream[Symbol.asyncIterator]();
+    const operationName = args.operationName ?? undefined;
+    const query = operations.compile(args.document, operationName);
+    if (!isCompiledQuery(query)) {
+      await events.return?.();
+      return standardResult(query);
+    }
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const run = async (payload: unknown) => standardResult(await query.query(payload, args.contextValue, variables));
+    const sharedKey = isNeutral(args.document, operationName) ? `${documentId(args.document)}\n${operationName ?? ''}\n${JSON.stringify(variables)}` : undefined;
+    return mapEvents(events, (payload) => {
+      if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return run(payload);
+      let byKey = results.get(payload);
+      if (!byKey) results.set(payload, (byKey = new Map()));
+      let result = byKey.get(sharedKey);
+      if (!result) byKey.set(sharedKey, (result = run(payload)));
+      return result;
+    });
+  };
+}
+
+/** True when every field the operation selects reads only its parent (no resolver) or is marked SAME_FOR_EVERY_VIEWER. */
+export function selectsOnlyViewerNeutralFields(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return false;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const checked = new Set<string>();
+  let neutral = true;
+  const check = (root: OperationDefinitionNode | FragmentDefinitionNode) => {
+    const typeInfo = new TypeInfo(schema);
+    const spreads: FragmentDefinitionNode[] = [];
+    visit(
+      root,
+      visitWithTypeInfo(typeInfo, {
+        Field(node) {
+          if (node.name.value === '__typename') return;
+          const field = typeInfo.getFieldDef();
+          if (!field || (field.resolve && field.extensions?.sameForEveryViewer !== true)) neutral = false;
+        },
+        FragmentSpread(node) {
+          const fragment = fragments.get(node.name.value);
+          if (!fragment) neutral = false;
+          else if (!checked.has(fragment.name.value)) {
+            checked.add(fragment.name.value);
+            spreads.push(fragment);
+          }
+        },
+      }),
+    );
+    for (const fragment of spreads) check(fragment);
+  };
+  check(operation);
+  return neutral;
+}
+
+/** The stream graphql-ws reads: each event resolved in order; ending it ends the events. */
+function mapEvents(events: Events, resolve: (payload: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  return {
+    async next() {
+      const event = await events.next();
+      return event.done ? { done: true, value: undefined } : { done: false, value: await resolve(event.value) };
+    },
+    return: async () => {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    throw: async (error?: unknown) => {
+      await events.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
