@@ -8,7 +8,7 @@ import { sameForEveryViewer } from '../../server/live-execution';
 import { assertChatMember } from '../chats/chat.access';
 import { toUser } from '../users/user.type';
 import type { DeliveryTracker } from './deliveries';
-import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
+import { type Message, type MessageRecord, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 const CATCH_UP_PAGE = 100;
 
@@ -17,6 +17,13 @@ function visible(socket: SocketState, wanted: string | null | undefined, chatId:
   return socket.chatIds.has(chatId) && (wanted == null || wanted === chatId);
 }
 const RESYNC = Symbol('resync');
+/** How long a message that came ahead of a missing seq waits for it before the database fills the gap. */
+const GAP_GRACE_MS = 100;
+/** Past its grace period: the gap in this chat is filled from the database. */
+interface GapCheck {
+  gapIn: string;
+}
+type FeedItem = MessageAddedEvent | typeof RESYNC | GapCheck;
 
 /**
  * messageAdded: new messages of one chat or of all the viewer's chats, each chat's in seq order,
@@ -26,6 +33,7 @@ const RESYNC = Symbol('resync');
  */
 export class MessageFeed {
   private readonly views = new WeakMap<MessageAddedEvent, Message>();
+  private readonly pages = new Map<string, Promise<MessageRecord[]>>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -38,7 +46,7 @@ export class MessageFeed {
     const { chatId, afterSeq } = args;
     if (afterSeq != null && chatId == null) throw new BadInputError('afterSeq', 'afterSeq needs a chatId.');
     if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
-    const feed = new LiveFeed<MessageAddedEvent | typeof RESYNC>(socket.tooSlow);
+    const feed = new LiveFeed<FeedItem>(socket.tooSlow);
     feed.onClose(
       this.sockets.listenInChats(socket, 'message.added', (event) => {
         if (chatId == null || event.chatId === chatId) feed.push(event);
@@ -79,33 +87,74 @@ export class MessageFeed {
     return new Map(chats.map((chat) => [chat.id, chat.lastSeq]));
   }
 
-  private async *stream(
-    feed: LiveFeed<MessageAddedEvent | typeof RESYNC>,
-    socket: SocketState,
-    chatId: string | null,
-    delivered: Map<string, number>,
-  ): AsyncGenerator<Message> {
+  private async *stream(feed: LiveFeed<FeedItem>, socket: SocketState, chatId: string | null, delivered: Map<string, number>): AsyncGenerator<Message> {
     const deliver = (message: Message) => {
       delivered.set(message.chatId, message.seq);
       if (message.authorId !== socket.userId) this.deliveries.delivered(message.chatId, socket.userId, message.seq);
       return message;
     };
+    // Per chat, messages that came ahead of a missing seq, and the timer that gives up waiting for it.
+    const ahead = new Map<string, Map<number, Message>>();
+    const timers = new Map<string, NodeJS.Timeout>();
+    feed.onClose(() => timers.forEach((timer) => clearTimeout(timer)));
+    const hold = (message: Message) => {
+      const held = ahead.get(message.chatId) ?? new Map<number, Message>();
+      ahead.set(message.chatId, held.set(message.seq, message));
+      if (!timers.has(message.chatId)) timers.set(message.chatId, setTimeout(() => feed.push({ gapIn: message.chatId }), GAP_GRACE_MS));
+    };
+    /** The held messages of `chat` past its last delivered seq: those that now follow on, or (`all`) every one. */
+    const release = function* (chat: string, all: boolean): Generator<Message> {
+      const held = ahead.get(chat);
+      if (!held) return;
+      for (const seq of [...held.keys()].sort((a, b) => a - b)) {
+        const last = delivered.get(chat)!;
+        if (seq > last && seq !== last + 1 && !all) continue;
+        const message = held.get(seq)!;
+        held.delete(seq);
+        if (seq > last) yield deliver(message);
+      }
+      if (held.size > 0) return;
+      ahead.delete(chat);
+      clearTimeout(timers.get(chat));
+      timers.delete(chat);
+    };
+
     if (chatId !== null) for await (const message of this.since(chatId, delivered.get(chatId)!)) yield deliver(message);
-    for await (const event of feed) {
-      if (event === RESYNC) {
+    for await (const item of feed) {
+      if (item === RESYNC) {
         for (const [id, seq] of [...delivered]) {
-          if (socket.chatIds.has(id)) for await (const message of this.since(id, seq)) yield deliver(message);
+          if (!socket.chatIds.has(id)) continue;
+          for await (const message of this.since(id, seq)) yield deliver(message);
+          yield* release(id, false);
         }
         continue;
       }
-      if (!visible(socket, chatId, event.chatId)) continue;
-      const message = this.viewOf(event, socket.userId);
+      if ('gapIn' in item) {
+        // The missing events did not come: the database fills the gap (what it does not hold never existed).
+        const chat = item.gapIn;
+        timers.delete(chat);
+        const held = ahead.get(chat);
+        if (!held) continue;
+        if (!socket.chatIds.has(chat)) {
+          ahead.delete(chat);
+          continue;
+        }
+        for await (const missed of this.since(chat, delivered.get(chat)!, Math.max(...held.keys()))) yield deliver(missed);
+        yield* release(chat, true);
+        continue;
+      }
+      if (!visible(socket, chatId, item.chatId)) continue;
+      const message = this.viewOf(item, socket.userId);
       const last = delivered.get(message.chatId);
       if (last !== undefined && message.seq <= last) continue;
       if (last !== undefined && message.seq > last + 1) {
-        for await (const missed of this.since(message.chatId, last, message.seq)) yield deliver(missed);
+        // Sends to one chat commit in parallel, so their events may cross: the one missing is most
+        // often a moment behind. It is waited for briefly before the database is asked.
+        hold(message);
+        continue;
       }
       yield deliver(message);
+      yield* release(message.chatId, false);
     }
   }
 
@@ -125,15 +174,28 @@ export class MessageFeed {
   private async *since(chatId: string, afterSeq: number, beforeSeq?: number): AsyncGenerator<Message> {
     let cursor = afterSeq;
     for (;;) {
-      const rows = await this.prisma.message.findMany({
-        where: { chatId, seq: { gt: cursor, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
-        orderBy: { seq: 'asc' },
-        take: CATCH_UP_PAGE,
-        select: messageSelect,
-      });
+      const rows = await this.page(chatId, cursor, beforeSeq);
       for (const row of rows) yield toMessage(row);
       if (rows.length < CATCH_UP_PAGE) return;
       cursor = rows.at(-1)!.seq;
     }
+  }
+
+  /** One page of stored messages: the subscribers of this instance asking for the same page at once share one query. */
+  private page(chatId: string, afterSeq: number, beforeSeq: number | undefined): Promise<MessageRecord[]> {
+    const key = `${chatId} ${afterSeq} ${beforeSeq ?? ''}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      page = this.prisma.message
+        .findMany({
+          where: { chatId, seq: { gt: afterSeq, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
+          orderBy: { seq: 'asc' },
+          take: CATCH_UP_PAGE,
+          select: messageSelect,
+        })
+        .finally(() => this.pages.delete(key));
+      this.pages.set(key, page);
+    }
+    return page;
   }
 }

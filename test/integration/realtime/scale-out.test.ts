@@ -1,5 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoveChatMemberDocument, RenameChatDocument, SendFriendRequestDocument } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
@@ -21,6 +22,11 @@ import {
   waitFor,
 } from '../../helpers/redis';
 import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
+import { delay } from '../../helpers/subscriptions';
+import { chatColumns } from '../../../src/modules/chats/chat.type';
+import { type MessageRecord, messageSelect, toMessage } from '../../../src/modules/messages/message.type';
+import { userColumns } from '../../../src/modules/users/user.type';
+import { createEventBus } from '../../../src/realtime/pubsub';
 
 const MESSAGE_ADDED = `subscription ($chatId: ID, $afterSeq: Int) {
   messageAdded(chatId: $chatId, afterSeq: $afterSeq) { id seq body chat { id } }
@@ -171,6 +177,51 @@ describe.skipIf(skipWithout(problems))('two instances sharing one PostgreSQL dat
       expect(memberInChat.values.map((message) => message.seq)).toEqual(range(1, lastBefore));
       expect(memberEverywhere.values.filter((message) => message.chat.id === chatId).every((message) => message.seq <= lastBefore)).toBe(true);
       expect([...memberInChat.values, ...memberEverywhere.values].some((message) => message.id === after.id)).toBe(false);
+    });
+
+    it('holds a message that arrives ahead of a missing one until it comes (no read), and fills a gap that stays from the database', async () => {
+      const reads: string[] = [];
+      const counted = await startTestServer({
+        env: { REDIS_URL: SHARED_REDIS_URL },
+        database,
+        databaseOptions: { onQuery: (sql) => /FROM "public"\."Message"|FROM "Message"/.test(sql) && reads.push(sql) },
+      });
+      const publisher = createEventBus(SHARED_REDIS_URL, pino({ level: 'silent' }));
+      try {
+        const [alice, bob] = await Promise.all([signUpUser(a), signUpUser(a)]);
+        const chatId = await openPrivateChat(a, bob, alice);
+        const feed = collect<AddedMessage>(await socketOn(counted, alice), MESSAGE_ADDED, { chatId });
+        await untilLive(feed, () => sendMessage(a, bob, chatId, { body: 'live?' }));
+        // Four messages stored without their events, which the test then publishes crossed, and one never.
+        const prisma = a.parley.database.prisma;
+        const stored: MessageRecord[] = [];
+        for (const body of ['first', 'second', 'third', 'fourth']) {
+          const { lastSeq: seq } = await prisma.chat.update({ where: { id: chatId }, data: { lastSeq: { increment: 1 } }, select: { lastSeq: true } });
+          stored.push(await prisma.message.create({ data: { chatId, authorId: bob.id, seq, body }, select: messageSelect }));
+        }
+        const author = await prisma.user.findUniqueOrThrow({ where: { id: bob.id }, select: userColumns });
+        const chat = await prisma.chat.findUniqueOrThrow({ where: { id: chatId }, select: chatColumns });
+        const publish = (index: number) => publisher.publish('message.added', { chatId, message: toMessage(stored[index]!), author, chat });
+        const bodies = () => feed.values.map((message) => message.body);
+        reads.length = 0;
+
+        publish(1);
+        await delay(30);
+        publish(0);
+        await waitFor('the crossed pair', () => bodies().includes('second'));
+        expect(bodies().slice(-2)).toEqual(['first', 'second']);
+        expect(reads).toEqual([]);
+
+        publish(3);
+        await waitFor('the gap to be filled', () => bodies().includes('fourth'), 5_000);
+        expect(bodies().slice(-4)).toEqual(['first', 'second', 'third', 'fourth']);
+        expect(reads).toHaveLength(1);
+        expect(feed.values.map((message) => message.seq)).toEqual(range(feed.values[0]!.seq, feed.values.at(-1)!.seq));
+        expect(feed.errors).toEqual([]);
+      } finally {
+        await publisher.close();
+        await counted.close();
+      }
     });
   });
 
