@@ -15,13 +15,20 @@ export const CLOSE_TRY_AGAIN_LATER = 1013;
 export const CLOSE_SESSION_ENDED = 4403;
 
 /**
- * What one socket's subscriptions may see, kept in memory so that per-event authorization needs
- * no query: the chats the user is in now, and the people whose presence they may follow.
+ * What a user's subscriptions on this instance may see, kept in memory so that per-event
+ * authorization needs no query: the chats the user is in now, and the people whose presence they
+ * may follow. One per user, shared by all of the user's sockets here; kept by the registry.
  */
-export class SocketState {
-  /** Kept by the registry (with its index from chat to sockets): read it, never change it. */
+export class UserAccess {
   readonly chatIds = new Set<string>();
   readonly contacts = new Set<string>();
+  readonly sockets = new Set<SocketState>();
+  /** Settles once the chats and contacts are read (on the user's first socket). */
+  loaded: Promise<void> = Promise.resolve();
+}
+
+/** One open socket: its viewer, and its subscriptions to chat topics. */
+export class SocketState {
   expiryTimer: NodeJS.Timeout | undefined;
   /** This socket's subscriptions to chat topics, which the registry calls for events of its chats. */
   readonly handlers = new Map<ChatTopic, Set<ChatHandler>>();
@@ -29,10 +36,22 @@ export class SocketState {
   constructor(
     readonly viewer: Viewer,
     readonly socket: WebSocket,
+    /** Shared with the user's other sockets here; kept by the registry. */
+    readonly access: UserAccess,
   ) {}
 
   get userId(): string {
     return this.viewer.userId;
+  }
+
+  /** The chats the user is in now (read it, never change it: the registry keeps it). */
+  get chatIds(): ReadonlySet<string> {
+    return this.access.chatIds;
+  }
+
+  /** The people whose presence the user may follow. */
+  get contacts(): ReadonlySet<string> {
+    return this.access.contacts;
   }
 
   /** This socket's reader cannot keep up: close it (1013) so that the client reconnects and catches up. */
@@ -47,9 +66,10 @@ export class SocketState {
  * with the chat's members on this instance, not with every subscription of the instance.
  */
 export class SocketRegistry {
-  private readonly byUser = new Map<string, Set<SocketState>>();
-  private readonly byChat = new Map<string, Set<SocketState>>();
-  private readonly routed = new Set<ChatTopic>();
+  private readonly byUser = new Map<string, UserAccess>();
+  private readonly byChat = new Map<string, Set<UserAccess>>();
+  /** Per chat topic, the sockets with a subscription to it: events nobody here follows cost nothing. */
+  private readonly listening = new Map<ChatTopic, Set<SocketState>>();
   private readonly stop: (() => void)[] = [];
 
   constructor(
@@ -65,14 +85,20 @@ export class SocketRegistry {
   }
 
   async open(viewer: Viewer, socket: WebSocket): Promise<SocketState> {
-    const state = new SocketState(viewer, socket);
     // Counted before the first await, so sign-ins racing each other cannot all pass a cap on countFor.
-    const users = this.byUser.get(viewer.userId) ?? new Set();
-    users.add(state);
-    this.byUser.set(viewer.userId, users);
+    let access = this.byUser.get(viewer.userId);
+    if (!access) {
+      access = new UserAccess();
+      this.byUser.set(viewer.userId, access);
+      access.loaded = this.loadAccess(viewer.userId, access);
+    }
+    const state = new SocketState(viewer, socket, access);
+    access.sockets.add(state);
     try {
-      await this.loadAccess(state);
+      await access.loaded;
     } catch (error) {
+      // The next socket of the user reads again.
+      if (this.byUser.get(viewer.userId) === access) this.byUser.delete(viewer.userId);
       this.forget(state);
       throw error;
     }
@@ -88,38 +114,52 @@ export class SocketRegistry {
    * (membership events are applied first: a removed member hears nothing more, at once).
    */
   listenInChats<TTopic extends ChatTopic>(state: SocketState, topic: TTopic, handler: (payload: Topics[TTopic][0]) => void): () => void {
-    if (!this.routed.has(topic)) {
-      this.routed.add(topic);
+    let listening = this.listening.get(topic);
+    if (!listening) {
+      this.listening.set(topic, (listening = new Set()));
       this.stop.push(this.bus.listen(topic, (event) => this.route(topic, event)));
     }
     const handlers = state.handlers.get(topic) ?? new Set();
     state.handlers.set(topic, handlers);
     handlers.add(handler as ChatHandler);
-    return () => handlers.delete(handler as ChatHandler);
+    listening.add(state);
+    return () => {
+      handlers.delete(handler as ChatHandler);
+      if (handlers.size === 0) listening.delete(state);
+    };
   }
 
+  /** Hands the event to the subscriptions of the sockets in its chat, walking whichever is fewer: the chat's users, or the topic's sockets. */
   private route(topic: ChatTopic, event: { chatId: string }): void {
-    for (const state of this.byChat.get(event.chatId) ?? []) {
+    const listening = this.listening.get(topic);
+    const users = this.byChat.get(event.chatId);
+    if (!listening?.size || !users) return;
+    const tell = (state: SocketState) => {
       for (const handler of state.handlers.get(topic) ?? []) handler(event);
+    };
+    if (listening.size < users.size) {
+      for (const state of listening) if (state.access.chatIds.has(event.chatId)) tell(state);
+    } else {
+      for (const access of users) for (const state of access.sockets) tell(state);
     }
   }
 
-  private join(state: SocketState, chatId: string): void {
-    state.chatIds.add(chatId);
-    const sockets = this.byChat.get(chatId) ?? new Set();
-    this.byChat.set(chatId, sockets);
-    sockets.add(state);
+  private join(access: UserAccess, chatId: string): void {
+    access.chatIds.add(chatId);
+    const users = this.byChat.get(chatId) ?? new Set();
+    this.byChat.set(chatId, users);
+    users.add(access);
   }
 
-  private leave(state: SocketState, chatId: string): void {
-    state.chatIds.delete(chatId);
-    const sockets = this.byChat.get(chatId);
-    if (!sockets?.delete(state)) return;
-    if (sockets.size === 0) this.byChat.delete(chatId);
+  private leave(access: UserAccess, chatId: string): void {
+    access.chatIds.delete(chatId);
+    const users = this.byChat.get(chatId);
+    if (!users?.delete(access)) return;
+    if (users.size === 0) this.byChat.delete(chatId);
   }
 
   countFor(userId: string): number {
-    return this.byUser.get(userId)?.size ?? 0;
+    return this.byUser.get(userId)?.sockets.size ?? 0;
   }
 
   async close(state: SocketState): Promise<void> {
@@ -127,53 +167,60 @@ export class SocketRegistry {
     if (this.forget(state)) await this.presence.disconnect(state.userId);
   }
 
-  /** Takes the socket out of both indexes; false when it was in neither. */
+  /** Takes the socket out of the registry (and its user, with their last socket); false when it was not in it. */
   private forget(state: SocketState): boolean {
-    for (const chatId of [...state.chatIds]) this.leave(state, chatId);
     state.handlers.clear();
-    const users = this.byUser.get(state.userId);
-    if (!users?.delete(state)) return false;
-    if (users.size === 0) this.byUser.delete(state.userId);
+    for (const listening of this.listening.values()) listening.delete(state);
+    const { access } = state;
+    if (!access.sockets.delete(state)) return false;
+    if (access.sockets.size === 0) {
+      if (this.byUser.get(state.userId) === access) this.byUser.delete(state.userId);
+      for (const chatId of [...access.chatIds]) this.leave(access, chatId);
+    }
     return true;
   }
 
   async closeAll(): Promise<void> {
     for (const stop of this.stop) stop();
-    await Promise.all([...this.byUser.values()].flatMap((states) => [...states]).map((state) => this.close(state)));
+    await Promise.all([...this.byUser.values()].flatMap((access) => [...access.sockets]).map((state) => this.close(state)));
   }
 
-  private async loadAccess(state: SocketState): Promise<void> {
+  private async loadAccess(userId: string, access: UserAccess): Promise<void> {
     const [memberships, friends] = await Promise.all([
-      this.prisma.chatMember.findMany({ where: { userId: state.userId }, select: { chatId: true } }),
-      this.prisma.friendship.findMany({ where: { userId: state.userId, status: 'ACCEPTED' }, select: { otherUserId: true } }),
+      this.prisma.chatMember.findMany({ where: { userId }, select: { chatId: true } }),
+      this.prisma.friendship.findMany({ where: { userId, status: 'ACCEPTED' }, select: { otherUserId: true } }),
     ]);
-    for (const { chatId } of memberships) this.join(state, chatId);
+    for (const { chatId } of memberships) this.join(access, chatId);
     const coMembers = await this.prisma.chatMember.findMany({
-      where: { chatId: { in: [...state.chatIds] }, userId: { not: state.userId } },
+      where: { chatId: { in: [...access.chatIds] }, userId: { not: userId } },
       select: { userId: true },
       distinct: ['userId'],
     });
-    for (const { userId } of [...coMembers, ...friends.map((friend) => ({ userId: friend.otherUserId }))]) state.contacts.add(userId);
+    for (const { userId: other } of [...coMembers, ...friends.map((friend) => ({ userId: friend.otherUserId }))]) access.contacts.add(other);
   }
 
   private onChatUpdated(event: ChatUpdateEvent): void {
     const gone = event.kind === 'MEMBER_REMOVED' || event.kind === 'MEMBER_LEFT' ? new Set(event.userIds) : new Set<string>();
     for (const userId of new Set([...event.memberIds, ...event.userIds])) {
-      for (const state of this.byUser.get(userId) ?? []) {
-        if (gone.has(userId)) this.leave(state, event.chatId);
-        else this.join(state, event.chatId);
-        if (!gone.has(userId)) for (const other of event.memberIds) if (other !== userId) state.contacts.add(other);
+      const access = this.byUser.get(userId);
+      if (!access) continue;
+      if (gone.has(userId)) {
+        this.leave(access, event.chatId);
+        continue;
       }
+      this.join(access, event.chatId);
+      for (const other of event.memberIds) if (other !== userId) access.contacts.add(other);
     }
   }
 
   private onFriendshipChanged({ userIds: [a, b] }: FriendshipChange): void {
     // Becoming friends widens who may follow whom; the other direction is left to reconnects.
-    for (const [userId, other] of [[a, b], [b, a]] as const) for (const state of this.byUser.get(userId) ?? []) state.contacts.add(other);
+    this.byUser.get(a)?.contacts.add(b);
+    this.byUser.get(b)?.contacts.add(a);
   }
 
   private onSessionRevoked(event: SessionRevocation): void {
-    for (const state of this.byUser.get(event.userId) ?? []) {
+    for (const state of this.byUser.get(event.userId)?.sockets ?? []) {
       const { sessionId } = state.viewer;
       const ends = event.sessionIds ? event.sessionIds.includes(sessionId) : sessionId !== event.exceptSessionId;
       if (ends) state.socket.close(CLOSE_SESSION_ENDED, 'Session ended');

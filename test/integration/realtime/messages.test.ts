@@ -258,6 +258,29 @@ describe('membership changes on open subscriptions', () => {
     },
   );
 
+  it("keeps a user's other sockets live when one closes, and stops all of them at once when the user is removed", async () => {
+    const { owner, member, groupId, privateId } = await groupWithSentinel();
+    const [first, second, third] = await Promise.all([socketOf(member), socketOf(member), socketOf(member)]);
+    const feeds = [first, second, third].map((client) => subscribe<MessageEvent>(client, MESSAGE_ADDED));
+    for (const feed of feeds) await feed.ready(() => probe(owner, privateId), inChat(privateId));
+
+    await first.dispose();
+    const kept = await sendMessage(server, owner, groupId, { body: 'after one socket closed' });
+    await Promise.all(feeds.slice(1).map((feed) => feed.waitForEvent((event) => event.id === kept.id)));
+    // A new socket of the user sees what the others see, the chats joined since the first one included.
+    const joinedLater = await createGroup(server, owner, [member]);
+    const fourth = subscribe<MessageEvent>(await socketOf(member), MESSAGE_ADDED);
+    await fourth.ready(() => probe(owner, privateId), inChat(privateId));
+    const inNewChat = await sendMessage(server, owner, joinedLater, { body: 'in the newer chat' });
+    await Promise.all([...feeds.slice(1), fourth].map((feed) => feed.waitForEvent((event) => event.id === inNewChat.id)));
+
+    expect((await endMembership.removed(owner, member, groupId)).errors).toBeUndefined();
+    await sendMessage(server, owner, groupId, { body: 'after removal' });
+    const sentinel = await sendMessage(server, owner, privateId, { body: 'sentinel' });
+    await Promise.all([...feeds.slice(1), fourth].map((feed) => feed.waitForEvent((event) => event.id === sentinel.id)));
+    for (const feed of [...feeds.slice(1), fourth]) expect(feed.events.filter((event) => event.body === 'after removal')).toEqual([]);
+  });
+
   it.each([['removed' as const], ['left' as const]])(
     'stops messageAdded(chatId) opened earlier from carrying the chat once the member %s',
     async (how) => {
