@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -15,6 +14,7 @@ import { GRAPHQL_PATH } from './http';
 import { connectionParamsProblem, inputTextProblem } from './input-text';
 import { liveExecution } from './live-execution';
 import { socketOperationCheck } from './limits';
+import { serveGraphQLWs } from './ws-transport';
 import type { RateLimits } from './rate-limits';
 
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
@@ -77,7 +77,7 @@ export function attachWebSocket(options: {
   const addressOf = (request: IncomingMessage) => (options.trustProxy.length > 0 ? proxyAddr(request, trusted) : request.socket.remoteAddress ?? 'unknown');
   const stopPinging = pingIdleSockets(wss, options.pingIntervalMs);
   const connections = new WeakMap<object, Connection>();
-  const server = useServer<Record<string, unknown> | undefined>(
+  const server = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
       // Each event resolved by the compiled document; an event the feed shares, once for all its receivers.
@@ -170,6 +170,7 @@ export function attachWebSocket(options: {
       onError: (ctx, _id, _payload, errors) => errors.map((error) => maskForSocket(error, undefined)) as never,
     },
     wss,
+    options.logger,
   );
   return {
     close: async () => {

@@ -6,9 +6,10 @@ import type { SocketRegistry, SocketState } from '../../realtime/sockets';
 import type { MessageAddedEvent, MessageEvent, ReceiptEvent } from '../../realtime/topics';
 import { sameForEveryViewer } from '../../server/live-execution';
 import { assertChatMember } from '../chats/chat.access';
-import { toUser } from '../users/user.type';
+import { chatColumns } from '../chats/chat.type';
+import { toUser, userColumns } from '../users/user.type';
 import type { DeliveryTracker } from './deliveries';
-import { type Message, type MessageRecord, messageSelect, type ReadReceipt, toMessage } from './message.type';
+import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 const CATCH_UP_PAGE = 100;
 
@@ -33,7 +34,7 @@ type FeedItem = MessageAddedEvent | typeof RESYNC | GapCheck;
  */
 export class MessageFeed {
   private readonly views = new WeakMap<MessageAddedEvent, Message>();
-  private readonly pages = new Map<string, Promise<MessageRecord[]>>();
+  private readonly pages = new Map<string, Promise<MessageAddedEvent[]>>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -119,12 +120,12 @@ export class MessageFeed {
       timers.delete(chat);
     };
 
-    if (chatId !== null) for await (const message of this.since(chatId, delivered.get(chatId)!)) yield deliver(message);
+    if (chatId !== null) for await (const stored of this.since(chatId, delivered.get(chatId)!)) yield deliver(this.viewOf(stored, socket.userId));
     for await (const item of feed) {
       if (item === RESYNC) {
         for (const [id, seq] of [...delivered]) {
           if (!socket.chatIds.has(id)) continue;
-          for await (const message of this.since(id, seq)) yield deliver(message);
+          for await (const stored of this.since(id, seq)) yield deliver(this.viewOf(stored, socket.userId));
           yield* release(id, false);
         }
         continue;
@@ -139,7 +140,7 @@ export class MessageFeed {
           ahead.delete(chat);
           continue;
         }
-        for await (const missed of this.since(chat, delivered.get(chat)!, Math.max(...held.keys()))) yield deliver(missed);
+        for await (const missed of this.since(chat, delivered.get(chat)!, Math.max(...held.keys()))) yield deliver(this.viewOf(missed, socket.userId));
         yield* release(chat, true);
         continue;
       }
@@ -159,7 +160,7 @@ export class MessageFeed {
   }
 
   /**
-   * The new message with what its event brought along (author, chat), as this viewer may see it:
+   * A message with what its event brought along (author, chat), as this viewer may see it:
    * the author's own view carries their email; everyone else shares one view, so that a selection
    * the same for all of them is resolved once per event (see `sameForEveryViewer`).
    */
@@ -170,19 +171,22 @@ export class MessageFeed {
     return view;
   }
 
-  /** Stored messages with afterSeq < seq < beforeSeq, oldest first, a page at a time. */
-  private async *since(chatId: string, afterSeq: number, beforeSeq?: number): AsyncGenerator<Message> {
+  /** Stored messages with afterSeq < seq < beforeSeq, oldest first, a page at a time, each as its live event would bring it. */
+  private async *since(chatId: string, afterSeq: number, beforeSeq?: number): AsyncGenerator<MessageAddedEvent> {
     let cursor = afterSeq;
     for (;;) {
-      const rows = await this.page(chatId, cursor, beforeSeq);
-      for (const row of rows) yield toMessage(row);
-      if (rows.length < CATCH_UP_PAGE) return;
-      cursor = rows.at(-1)!.seq;
+      const stored = await this.page(chatId, cursor, beforeSeq);
+      yield* stored;
+      if (stored.length < CATCH_UP_PAGE) return;
+      cursor = stored.at(-1)!.message.seq;
     }
   }
 
-  /** One page of stored messages: the subscribers of this instance asking for the same page at once share one query. */
-  private page(chatId: string, afterSeq: number, beforeSeq: number | undefined): Promise<MessageRecord[]> {
+  /**
+   * One page of stored messages with their authors and chats: the subscribers of this instance
+   * asking for the same page at once share one query, and (through `viewOf`) one result per message.
+   */
+  private page(chatId: string, afterSeq: number, beforeSeq: number | undefined): Promise<MessageAddedEvent[]> {
     const key = `${chatId} ${afterSeq} ${beforeSeq ?? ''}`;
     let page = this.pages.get(key);
     if (!page) {
@@ -191,8 +195,9 @@ export class MessageFeed {
           where: { chatId, seq: { gt: afterSeq, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
           orderBy: { seq: 'asc' },
           take: CATCH_UP_PAGE,
-          select: messageSelect,
+          select: { ...messageSelect, author: { select: userColumns }, chat: { select: chatColumns } },
         })
+        .then((rows) => rows.map(({ author, chat, ...row }) => ({ chatId, message: toMessage(row), author, chat })))
         .finally(() => this.pages.delete(key));
       this.pages.set(key, page);
     }
