@@ -36,13 +36,26 @@ export function sameForEveryViewer<T extends object>(view: T): T {
 
 type Events = AsyncIterator<unknown>;
 
+/** Where a subscription's results go: straight to its socket. `json` is the result already serialized, when it is shared. */
+export interface LiveOutlet {
+  send(result: ExecutionResult, json: string | undefined, context: unknown): void;
+}
+
+interface Resolved {
+  result: ExecutionResult;
+  /** Serialized once for all its receivers; absent when it is one subscriber's alone, or carries errors (masked per receiver). */
+  json?: string;
+}
+
 /**
  * graphql-ws's `subscribe`: graphql-js makes the event stream (it calls the field's `subscribe`
- * with its arguments), and each event is resolved by the document's compiled query. Events a feed
- * shares are resolved once for all the subscriptions with the same document and variables.
+ * with its arguments); each event is resolved by the document's compiled query and written to the
+ * subscription's outlet. An event a feed shares is resolved and serialized once for all the
+ * subscriptions with the same document and variables; each of them then writes the same frame.
+ * graphql-ws keeps the protocol (subscribe, complete, errors) but not the per-event path.
  */
-export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations) {
-  const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations, outletOf: (args: ExecutionArgs) => LiveOutlet | undefined) {
+  const shared = new WeakMap<object, Map<string, Promise<Resolved>>>();
   const documentIds = new WeakMap<DocumentNode, number>();
   let documents = 0;
   const neutral = new WeakMap<DocumentNode, Map<string, boolean>>();
@@ -60,6 +73,8 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
   };
 
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const outlet = outletOf(args);
+    if (!outlet) throw new Error('A subscription without an outlet: live operations run over the socket only.');
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
     const events: Events = stream[Symbol.asyncIterator]();
@@ -72,14 +87,61 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     const run = async (payload: unknown) => standardResult(await query.query(payload, args.contextValue, variables));
     const sharedKey = isNeutral(args.document, operationName) ? `${documentId(args.document)}\n${operationName ?? ''}\n${JSON.stringify(variables)}` : undefined;
-    return mapEvents(events, (payload) => {
-      if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return run(payload);
-      let byKey = results.get(payload);
-      if (!byKey) results.set(payload, (byKey = new Map()));
-      let result = byKey.get(sharedKey);
-      if (!result) byKey.set(sharedKey, (result = run(payload)));
-      return result;
+    const resolve = async (payload: unknown): Promise<Resolved> => {
+      if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return { result: await run(payload) };
+      let byKey = shared.get(payload);
+      if (!byKey) shared.set(payload, (byKey = new Map()));
+      let resolved = byKey.get(sharedKey);
+      if (!resolved) {
+        resolved = run(payload).then((result) => ({ result, json: result.errors ? undefined : JSON.stringify(result) }));
+        byKey.set(sharedKey, resolved);
+      }
+      return resolved;
+    };
+    return pump(events, async (payload) => {
+      const { result, json } = await resolve(payload);
+      return () => outlet.send(result, json, args.contextValue);
     });
+  };
+}
+
+/**
+ * What graphql-ws iterates: its first `next` runs the subscription, each event resolved (`resolve`)
+ * then written, in order, and settles when the events end (graphql-ws then completes it) or fail
+ * (graphql-ws reports the error). `return` (the client completes, or the socket closes) stops it.
+ */
+function pump(events: Events, resolve: (payload: unknown) => Promise<() => void>): AsyncIterableIterator<ExecutionResult> {
+  let open = true;
+  let stop!: (result: IteratorResult<ExecutionResult>) => void;
+  const stopped = new Promise<IteratorResult<ExecutionResult>>((settle) => (stop = settle));
+  const run = async (): Promise<IteratorResult<ExecutionResult>> => {
+    for (;;) {
+      const event = await events.next();
+      if (event.done || !open) return { done: true, value: undefined };
+      const write = await resolve(event.value);
+      if (!open) return { done: true, value: undefined };
+      write();
+    }
+  };
+  let running: Promise<IteratorResult<ExecutionResult>> | undefined;
+  const end = async () => {
+    open = false;
+    stop({ done: true, value: undefined });
+    await events.return?.();
+  };
+  return {
+    next: () => Promise.race([(running ??= run()), stopped]),
+    return: async () => {
+      await end();
+      return { done: true, value: undefined };
+    },
+    throw: async (error?: unknown) => {
+      await end();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
   };
 }
 
@@ -116,25 +178,4 @@ export function selectsOnlyViewerNeutralFields(schema: GraphQLSchema, document: 
   };
   check(operation);
   return neutral;
-}
-
-/** The stream graphql-ws reads: each event resolved in order; ending it ends the events. */
-function mapEvents(events: Events, resolve: (payload: unknown) => Promise<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
-  return {
-    async next() {
-      const event = await events.next();
-      return event.done ? { done: true, value: undefined } : { done: false, value: await resolve(event.value) };
-    },
-    return: async () => {
-      await events.return?.();
-      return { done: true, value: undefined };
-    },
-    throw: async (error?: unknown) => {
-      await events.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }

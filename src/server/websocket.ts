@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
-import { CloseCode } from 'graphql-ws';
+import { CloseCode, MessageType } from 'graphql-ws';
 import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -12,7 +12,7 @@ import type { CompiledOperations } from './executor';
 import { clientFaultOf, formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { connectionParamsProblem, inputTextProblem } from './input-text';
-import { liveExecution } from './live-execution';
+import { liveExecution, type LiveOutlet } from './live-execution';
 import { socketOperationCheck } from './limits';
 import { serveGraphQLWs } from './ws-transport';
 import type { RateLimits } from './rate-limits';
@@ -77,11 +77,12 @@ export function attachWebSocket(options: {
   const addressOf = (request: IncomingMessage) => (options.trustProxy.length > 0 ? proxyAddr(request, trusted) : request.socket.remoteAddress ?? 'unknown');
   const stopPinging = pingIdleSockets(wss, options.pingIntervalMs);
   const connections = new WeakMap<object, Connection>();
+  const outlets = new WeakMap<object, LiveOutlet>();
   const server = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
-      // Each event resolved by the compiled document; an event the feed shares, once for all its receivers.
-      subscribe: liveExecution(options.schema, options.operations),
+      // Each event resolved by the compiled document (an event the feed shares, once for all its receivers) and written to its outlet.
+      subscribe: liveExecution(options.schema, options.operations, (args) => outlets.get(args)),
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const badParams = connectionParamsProblem(ctx.connectionParams);
@@ -124,7 +125,7 @@ export function attachWebSocket(options: {
         const connection = connections.get(ctx);
         if (connection) await realtime.sockets.close(connection.socket);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         // graphql-ws has already registered this one when it asks.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket.`, { extensions: { code: 'RATE_LIMITED' } })];
@@ -143,7 +144,9 @@ export function attachWebSocket(options: {
         }
         const badText = operation && inputTextProblem(checked.document, operation, payload.variables);
         if (badText) return [badText];
-        return { schema: options.schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
+        const args = { schema: options.schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
+        if (operation?.operation === 'subscription') outlets.set(args, outletOf(ctx.extra.socket, id));
+        return args;
       },
       context: (ctx): Context => {
         const requestId = randomUUID();
@@ -176,6 +179,26 @@ export function attachWebSocket(options: {
     close: async () => {
       stopPinging();
       await server.dispose();
+    },
+  };
+}
+
+/**
+ * Where a subscription's events go: graphql-ws `next` frames written straight to the socket, a
+ * shared result's serialization reused as it is. A socket whose unsent data passes
+ * MAX_BUFFERED_BYTES is closed (1013) instead: its client reconnects and catches up.
+ */
+function outletOf(socket: WebSocket, id: string): LiveOutlet {
+  const head = `{"id":${JSON.stringify(id)},"type":"${MessageType.Next}","payload":`;
+  return {
+    send: (result, json, context) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
+        return;
+      }
+      const masked = result.errors ? { ...result, errors: result.errors.map((error) => maskForSocket(error as GraphQLError, context as Context)) } : result;
+      socket.send(`${head}${json ?? JSON.stringify(masked)}}`);
     },
   };
 }
