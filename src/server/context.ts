@@ -47,7 +47,8 @@ export interface ContextDependencies {
 
 export interface RequestFacts {
   requestId: string;
-  log: FastifyBaseLogger;
+  /** The operation's logger, or how to make it when it is first used. */
+  log: FastifyBaseLogger | (() => FastifyBaseLogger);
   authorization: string | undefined;
   userAgent: string | undefined;
   clientAddress: string;
@@ -60,25 +61,28 @@ export function createContext(dependencies: ContextDependencies, request: Reques
 
 /**
  * A class, not an object of closures: made for every operation, it should cost next to nothing.
- * Apollo shallow-copies the context before executing (own properties, same prototype), so what is
- * made lazily lives behind the prototype's getter until first use, then as an own property.
+ * What is made lazily (the logger, the loaders) waits in a field that every instance has from the
+ * start, so that filling or clearing it never changes the object's shape (a `delete` would turn
+ * it into a slow dictionary, for the life of a subscription). Apollo shallow-copies the context
+ * before executing (own properties, same prototype): the copy sees the same fields and getters.
  */
 class OperationContext implements Context {
   readonly requestId: string;
-  readonly log: FastifyBaseLogger;
   readonly userAgent: string | undefined;
   readonly clientAddress: string;
   readonly realtime: Realtime;
   readonly feeds: Feeds;
   readonly socket: SocketState | undefined;
-  private signedIn: Promise<Viewer | null> | undefined;
+  private signedIn: Promise<Viewer | null> | undefined = undefined;
+  private logger: FastifyBaseLogger | undefined;
+  private currentLoaders: Loaders | undefined = undefined;
 
   constructor(
     private readonly dependencies: ContextDependencies,
     private readonly request: RequestFacts,
   ) {
     this.requestId = request.requestId;
-    this.log = request.log;
+    this.logger = typeof request.log === 'function' ? undefined : request.log;
     this.userAgent = request.userAgent;
     this.clientAddress = request.clientAddress;
     this.realtime = dependencies.realtime;
@@ -90,14 +94,16 @@ class OperationContext implements Context {
     return (this.signedIn ??= this.dependencies.authenticator.authenticate(this.request.authorization));
   }
 
+  get log(): FastifyBaseLogger {
+    return (this.logger ??= typeof this.request.log === 'function' ? this.request.log() : this.request.log);
+  }
+
   /** Made on first use: most operations that need none (`__typename`, sign-in) never pay for them. */
   get loaders(): Loaders {
-    const loaders = createLoaders(this.dependencies, async () => (await this.viewer().catch(() => null))?.userId ?? null);
-    Object.defineProperty(this, 'loaders', { value: loaders, writable: true, configurable: true });
-    return loaders;
+    return (this.currentLoaders ??= createLoaders(this.dependencies, async () => (await this.viewer().catch(() => null))?.userId ?? null));
   }
 
   refreshLoaders(): void {
-    delete (this as { loaders?: Loaders }).loaders;
+    this.currentLoaders = undefined;
   }
 }

@@ -13,6 +13,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { isCompiledQuery } from 'graphql-jit';
+import type { Context } from './context';
 import { type CompiledOperations, standardResult } from './executor';
 
 /**
@@ -85,7 +86,12 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
       return standardResult(query);
     }
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const run = async (payload: unknown) => standardResult(await query.query(payload, args.contextValue, variables));
+    const context = args.contextValue as Context;
+    // A subscription's context lives as long as the subscription: each event is resolved with fresh loaders.
+    const run = async (payload: unknown) => {
+      context.refreshLoaders();
+      return standardResult(await query.query(payload, context, variables));
+    };
     const sharedKey = isNeutral(args.document, operationName) ? `${documentId(args.document)}\n${operationName ?? ''}\n${JSON.stringify(variables)}` : undefined;
     const resolve = async (payload: unknown): Promise<Resolved> => {
       if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return { result: await run(payload) };

@@ -11,12 +11,10 @@ type Events = AsyncIterableIterator<unknown>;
  *
  *   @Subscription(() => Message, { subscribe: live((feeds, socket, args: ChatArgs) => feeds.messages.added(socket, args)) })
  *
- * A subscription's context lives as long as the subscription, so each event is resolved with fresh
- * loaders: none sees data cached for an earlier one.
+ * Each event is then resolved (with fresh loaders) and written by `liveExecution`.
  */
 export function live<TArgs = Record<string, never>>(open: (feeds: Feeds, socket: SocketState, args: TArgs) => Events | Promise<Events>) {
-  return async ({ args, context }: SubscribeResolverData<unknown, TArgs, Context>): Promise<Events> =>
-    withFreshLoaders(await open(context.feeds, requireSocket(context), args), context);
+  return ({ args, context }: SubscribeResolverData<unknown, TArgs, Context>): Events | Promise<Events> => open(context.feeds, requireSocket(context), args);
 }
 
 /** Subscriptions run over graphql-ws only: their per-event access checks live on the socket. */
@@ -25,19 +23,4 @@ function requireSocket(context: Context): SocketState {
     throw new GraphQLError('Subscriptions run over WebSocket (graphql-transport-ws) on /graphql.', { extensions: { code: 'BAD_REQUEST' } });
   }
   return context.socket;
-}
-
-function withFreshLoaders(events: Events, context: Context): Events {
-  return {
-    next: async () => {
-      const result = await events.next();
-      if (!result.done) context.refreshLoaders();
-      return result;
-    },
-    return: (value?: unknown) => events.return?.(value) ?? Promise.resolve({ done: true, value }),
-    throw: (error?: unknown) => events.throw?.(error) ?? Promise.reject(error),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }

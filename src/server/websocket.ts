@@ -45,7 +45,6 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 interface Connection {
   authorization: string;
-  clientAddress: string;
   socket: SocketState;
   /** Queries and mutations over the socket too, when the client asks (connectionParams.allowQueriesAndMutations). */
   allowAllOperations: boolean;
@@ -92,7 +91,7 @@ export function attachWebSocket(options: {
           ctx.extra.socket.close(CloseCode.BadRequest, reason);
           return false;
         }
-        const clientAddress = addressOf(ctx.extra.request);
+        const { clientAddress } = ctx.extra;
         try {
           await options.rateLimits.consume('socketsPerAddress', clientAddress);
         } catch {
@@ -118,7 +117,7 @@ export function attachWebSocket(options: {
           await realtime.sockets.close(socket);
           return false;
         }
-        connections.set(ctx, { authorization, clientAddress, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
+        connections.set(ctx, { authorization, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
         return true;
       },
       onClose: async (ctx) => {
@@ -154,10 +153,11 @@ export function attachWebSocket(options: {
         // The token is checked again per operation, so a revoked session stops working on open sockets too.
         return createContext(options.context, {
           requestId,
-          log: options.logger.child({ reqId: requestId }),
+          // Made on first use: most subscriptions never log, and a child logger per subscription adds up.
+          log: () => options.logger.child({ reqId: requestId }),
           authorization: connection?.authorization,
-          userAgent: ctx.extra.request.headers['user-agent'],
-          clientAddress: connection?.clientAddress ?? addressOf(ctx.extra.request),
+          userAgent: ctx.extra.userAgent,
+          clientAddress: ctx.extra.clientAddress,
           socket: connection?.socket,
         });
       },
@@ -174,6 +174,7 @@ export function attachWebSocket(options: {
     },
     wss,
     options.logger,
+    addressOf,
   );
   return {
     close: async () => {

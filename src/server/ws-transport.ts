@@ -3,21 +3,25 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 
+/** What graphql-ws keeps of each connection: the socket, and what was read off its upgrade request (not the request itself). */
 export interface SocketExtra {
   readonly socket: WebSocket;
-  readonly request: IncomingMessage;
+  readonly clientAddress: string;
+  readonly userAgent: string | undefined;
 }
 
 /**
  * graphql-ws on a `ws` server: what `graphql-ws/use/ws` does, less what Parley does once for all
  * sockets or not at all. It keeps no keep-alive timer per socket (one sweep pings every socket,
  * see `pingIdleSockets`), and a delivery is a plain write: no promise and callback per frame, since
- * a socket that cannot keep up is closed by its buffered amount instead (see `onNext`).
+ * a socket that cannot keep up is closed by its buffered amount instead (see `onNext`). Nor does
+ * it keep each upgrade request (headers and all) for the life of the socket.
  */
 export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
   options: ServerOptions<P, SocketExtra>,
   wss: WebSocketServer,
   logger: Logger,
+  addressOf: (request: IncomingMessage) => string,
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
   wss.options.handleProtocols = handleProtocols;
@@ -43,7 +47,7 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
             }
           }),
       },
-      { socket, request },
+      { socket, clientAddress: addressOf(request), userAgent: request.headers['user-agent'] },
     );
     socket.once('close', (code, reason) => void closed(code, String(reason)));
   });

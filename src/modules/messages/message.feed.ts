@@ -94,30 +94,40 @@ export class MessageFeed {
       if (message.authorId !== socket.userId) this.deliveries.delivered(message.chatId, socket.userId, message.seq);
       return message;
     };
-    // Per chat, messages that came ahead of a missing seq, and the timer that gives up waiting for it.
-    const ahead = new Map<string, Map<number, Message>>();
-    const timers = new Map<string, NodeJS.Timeout>();
-    feed.onClose(() => timers.forEach((timer) => clearTimeout(timer)));
+    // Per chat, messages that came ahead of a missing seq, and the timer that gives up waiting for it
+    // (made when first needed: most subscriptions never see a gap).
+    let ahead: Map<string, { held: Map<number, Message>; timer: NodeJS.Timeout | undefined }> | undefined;
+    const waitFor = (chat: string) => setTimeout(() => feed.push({ gapIn: chat }), GAP_GRACE_MS);
     const hold = (message: Message) => {
-      const held = ahead.get(message.chatId) ?? new Map<number, Message>();
-      ahead.set(message.chatId, held.set(message.seq, message));
-      if (!timers.has(message.chatId)) timers.set(message.chatId, setTimeout(() => feed.push({ gapIn: message.chatId }), GAP_GRACE_MS));
+      if (!ahead) {
+        const gaps = (ahead = new Map());
+        feed.onClose(() => gaps.forEach(({ timer }) => clearTimeout(timer)));
+      }
+      let gap = ahead.get(message.chatId);
+      if (!gap) ahead.set(message.chatId, (gap = { held: new Map(), timer: undefined }));
+      gap.held.set(message.seq, message);
+      gap.timer ??= waitFor(message.chatId);
     };
-    /** The held messages of `chat` past its last delivered seq: those that now follow on, or (`all`) every one. */
-    const release = function* (chat: string, all: boolean): Generator<Message> {
-      const held = ahead.get(chat);
-      if (!held) return;
-      for (const seq of [...held.keys()].sort((a, b) => a - b)) {
+    /**
+     * The held messages of `chat` past its last delivered seq, in order: those that follow on, and
+     * every one up to `filledTo` (the database has given all there is below it).
+     */
+    const release = function* (chat: string, filledTo = 0): Generator<Message> {
+      const gap = ahead?.get(chat);
+      if (!gap) return;
+      for (const seq of [...gap.held.keys()].sort((a, b) => a - b)) {
         const last = delivered.get(chat)!;
-        if (seq > last && seq !== last + 1 && !all) continue;
-        const message = held.get(seq)!;
-        held.delete(seq);
+        if (seq > last + 1 && seq > filledTo) break;
+        const message = gap.held.get(seq)!;
+        gap.held.delete(seq);
         if (seq > last) yield deliver(message);
       }
-      if (held.size > 0) return;
-      ahead.delete(chat);
-      clearTimeout(timers.get(chat));
-      timers.delete(chat);
+      if (gap.held.size > 0) {
+        gap.timer ??= waitFor(chat);
+        return;
+      }
+      clearTimeout(gap.timer);
+      ahead!.delete(chat);
     };
 
     if (chatId !== null) for await (const stored of this.since(chatId, delivered.get(chatId)!)) yield deliver(this.viewOf(stored, socket.userId));
@@ -126,22 +136,23 @@ export class MessageFeed {
         for (const [id, seq] of [...delivered]) {
           if (!socket.chatIds.has(id)) continue;
           for await (const stored of this.since(id, seq)) yield deliver(this.viewOf(stored, socket.userId));
-          yield* release(id, false);
+          yield* release(id);
         }
         continue;
       }
       if ('gapIn' in item) {
         // The missing events did not come: the database fills the gap (what it does not hold never existed).
         const chat = item.gapIn;
-        timers.delete(chat);
-        const held = ahead.get(chat);
-        if (!held) continue;
+        const gap = ahead?.get(chat);
+        if (!gap) continue;
+        gap.timer = undefined;
         if (!socket.chatIds.has(chat)) {
-          ahead.delete(chat);
+          ahead!.delete(chat);
           continue;
         }
-        for await (const missed of this.since(chat, delivered.get(chat)!, Math.max(...held.keys()))) yield deliver(this.viewOf(missed, socket.userId));
-        yield* release(chat, true);
+        const filledTo = Math.max(...gap.held.keys());
+        for await (const missed of this.since(chat, delivered.get(chat)!, filledTo)) yield deliver(this.viewOf(missed, socket.userId));
+        yield* release(chat, filledTo);
         continue;
       }
       if (!visible(socket, chatId, item.chatId)) continue;
@@ -155,7 +166,7 @@ export class MessageFeed {
         continue;
       }
       yield deliver(message);
-      yield* release(message.chatId, false);
+      yield* release(message.chatId);
     }
   }
 
