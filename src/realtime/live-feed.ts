@@ -65,22 +65,35 @@ export class LiveFeed<T> implements AsyncIterableIterator<T> {
 /**
  * The async iterator handed to GraphQL: reads `source` (a generator over `feed`) and, when the
  * client unsubscribes, closes the feed first so that the generator is not left waiting for an event.
+ * A class: one is held per live subscription, and its methods are shared, not closures of each.
  */
 export function streamOf<T>(feed: { return(): Promise<unknown> }, source: AsyncGenerator<T>): AsyncIterableIterator<T> {
-  return {
-    next: () => source.next(),
-    return: async () => {
-      await feed.return();
-      return source.return(undefined as never);
-    },
-    throw: async (error: unknown) => {
-      await feed.return();
-      return source.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return new FeedStream(feed, source);
+}
+
+class FeedStream<T> implements AsyncIterableIterator<T> {
+  constructor(
+    private readonly feed: { return(): Promise<unknown> },
+    private readonly source: AsyncGenerator<T>,
+  ) {}
+
+  next(): Promise<IteratorResult<T>> {
+    return this.source.next();
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    await this.feed.return();
+    return this.source.return(undefined as never);
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T>> {
+    await this.feed.return();
+    return this.source.throw(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 /** The events of one topic that `select` keeps (it decides at arrival, so with the access of that moment). */

@@ -104,7 +104,7 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
       }
       return resolved;
     };
-    return pump(events, async (payload) => {
+    return new Pump(events, async (payload) => {
       const { result, json } = await resolve(payload);
       return () => outlet.send(result, json, args.contextValue);
     });
@@ -115,40 +115,54 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
  * What graphql-ws iterates: its first `next` runs the subscription, each event resolved (`resolve`)
  * then written, in order, and settles when the events end (graphql-ws then completes it) or fail
  * (graphql-ws reports the error). `return` (the client completes, or the socket closes) stops it.
+ * A class: one is held per live subscription, and its methods are shared, not closures of each.
  */
-function pump(events: Events, resolve: (payload: unknown) => Promise<() => void>): AsyncIterableIterator<ExecutionResult> {
-  let open = true;
-  let stop!: (result: IteratorResult<ExecutionResult>) => void;
-  const stopped = new Promise<IteratorResult<ExecutionResult>>((settle) => (stop = settle));
-  const run = async (): Promise<IteratorResult<ExecutionResult>> => {
+class Pump implements AsyncIterableIterator<ExecutionResult> {
+  private open = true;
+  private running: Promise<IteratorResult<ExecutionResult>> | undefined;
+  private stop: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
+  private readonly stopped: Promise<IteratorResult<ExecutionResult>>;
+
+  constructor(
+    private readonly events: Events,
+    private readonly resolve: (payload: unknown) => Promise<() => void>,
+  ) {
+    this.stopped = new Promise((settle) => (this.stop = settle));
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return Promise.race([(this.running ??= this.run()), this.stopped]);
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.end();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.end();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private async run(): Promise<IteratorResult<ExecutionResult>> {
     for (;;) {
-      const event = await events.next();
-      if (event.done || !open) return { done: true, value: undefined };
-      const write = await resolve(event.value);
-      if (!open) return { done: true, value: undefined };
+      const event = await this.events.next();
+      if (event.done || !this.open) return { done: true, value: undefined };
+      const write = await this.resolve(event.value);
+      if (!this.open) return { done: true, value: undefined };
       write();
     }
-  };
-  let running: Promise<IteratorResult<ExecutionResult>> | undefined;
-  const end = async () => {
-    open = false;
-    stop({ done: true, value: undefined });
-    await events.return?.();
-  };
-  return {
-    next: () => Promise.race([(running ??= run()), stopped]),
-    return: async () => {
-      await end();
-      return { done: true, value: undefined };
-    },
-    throw: async (error?: unknown) => {
-      await end();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
+
+  private async end(): Promise<void> {
+    this.open = false;
+    this.stop?.({ done: true, value: undefined });
+    await this.events.return?.();
+  }
 }
 
 /** True when every field the operation selects reads only its parent (no resolver) or is marked SAME_FOR_EVERY_VIEWER. */

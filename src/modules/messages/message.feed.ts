@@ -112,22 +112,24 @@ export class MessageFeed {
      * The held messages of `chat` past its last delivered seq, in order: those that follow on, and
      * every one up to `filledTo` (the database has given all there is below it).
      */
-    const release = function* (chat: string, filledTo = 0): Generator<Message> {
+    const release = (chat: string, filledTo = 0): Message[] => {
       const gap = ahead?.get(chat);
-      if (!gap) return;
+      if (!gap) return [];
+      const released: Message[] = [];
+      let last = delivered.get(chat)!;
       for (const seq of [...gap.held.keys()].sort((a, b) => a - b)) {
-        const last = delivered.get(chat)!;
         if (seq > last + 1 && seq > filledTo) break;
         const message = gap.held.get(seq)!;
         gap.held.delete(seq);
-        if (seq > last) yield deliver(message);
+        if (seq > last) released.push(message);
+        last = Math.max(last, seq);
       }
-      if (gap.held.size > 0) {
-        gap.timer ??= waitFor(chat);
-        return;
+      if (gap.held.size > 0) gap.timer ??= waitFor(chat);
+      else {
+        clearTimeout(gap.timer);
+        ahead!.delete(chat);
       }
-      clearTimeout(gap.timer);
-      ahead!.delete(chat);
+      return released;
     };
 
     if (chatId !== null) for await (const stored of this.since(chatId, delivered.get(chatId)!)) yield deliver(this.viewOf(stored, socket.userId));
@@ -136,7 +138,7 @@ export class MessageFeed {
         for (const [id, seq] of [...delivered]) {
           if (!socket.chatIds.has(id)) continue;
           for await (const stored of this.since(id, seq)) yield deliver(this.viewOf(stored, socket.userId));
-          yield* release(id);
+          for (const message of release(id)) yield deliver(message);
         }
         continue;
       }
@@ -152,7 +154,7 @@ export class MessageFeed {
         }
         const filledTo = Math.max(...gap.held.keys());
         for await (const missed of this.since(chat, delivered.get(chat)!, filledTo)) yield deliver(this.viewOf(missed, socket.userId));
-        yield* release(chat, filledTo);
+        for (const message of release(chat, filledTo)) yield deliver(message);
         continue;
       }
       if (!visible(socket, chatId, item.chatId)) continue;
@@ -166,7 +168,7 @@ export class MessageFeed {
         continue;
       }
       yield deliver(message);
-      yield* release(message.chatId);
+      for (const held of release(message.chatId)) yield deliver(held);
     }
   }
 
