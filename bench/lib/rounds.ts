@@ -12,9 +12,10 @@ export interface Contender {
   settle?(measurements: Measurement[]): Promise<void>;
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+/** The median of the figures a round has (a scenario without latencies sends none: NaN, or null once it crossed from a worker). */
+export function median(values: (number | null)[]): number {
+  const sorted = values.filter((value): value is number => Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

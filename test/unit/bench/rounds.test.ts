@@ -85,6 +85,9 @@ describe('bench rounds', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+    // Rounds without latencies (S2): NaN in the worker, null once sent through JSON; never a median of 0.
+    expect(median([null, null])).toBeNaN();
+    expect(median([Number.NaN, Number.NaN])).toBeNaN();
   });
 });
 
