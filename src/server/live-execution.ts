@@ -56,7 +56,9 @@ interface Resolved {
  * graphql-ws keeps the protocol (subscribe, complete, errors) but not the per-event path.
  */
 export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations, outletOf: (args: ExecutionArgs) => LiveOutlet | undefined) {
-  const shared = new WeakMap<object, Map<string, Promise<Resolved>>>();
+  // Per shared view and selection: the result while it is being resolved, then the result itself, so
+  // that the receivers after the first write it without waiting another turn.
+  const shared = new WeakMap<object, Map<string, Resolved | Promise<Resolved>>>();
   const documentIds = new WeakMap<DocumentNode, number>();
   let documents = 0;
   const neutral = new WeakMap<DocumentNode, Map<string, boolean>>();
@@ -93,27 +95,32 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
       return standardResult(await query.query(payload, context, variables));
     };
     const sharedKey = isNeutral(args.document, operationName) ? `${documentId(args.document)}\n${operationName ?? ''}\n${JSON.stringify(variables)}` : undefined;
-    const resolve = async (payload: unknown): Promise<Resolved> => {
-      if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return { result: await run(payload) };
+    const resolve = (payload: unknown): Resolved | Promise<Resolved> => {
+      if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) {
+        return run(payload).then((result) => ({ result }));
+      }
       let byKey = shared.get(payload);
       if (!byKey) shared.set(payload, (byKey = new Map()));
       let resolved = byKey.get(sharedKey);
       if (!resolved) {
-        resolved = run(payload).then((result) => ({ result, json: result.errors ? undefined : JSON.stringify(result) }));
+        const key = sharedKey;
+        const views = byKey;
+        resolved = run(payload).then((result) => {
+          const done = { result, json: result.errors ? undefined : JSON.stringify(result) };
+          views.set(key, done);
+          return done;
+        });
         byKey.set(sharedKey, resolved);
       }
       return resolved;
     };
-    return new Pump(events, async (payload) => {
-      const { result, json } = await resolve(payload);
-      return () => outlet.send(result, json, args.contextValue);
-    });
+    return new Pump(events, resolve, ({ result, json }) => outlet.send(result, json, args.contextValue));
   };
 }
 
 /**
- * What graphql-ws iterates: its first `next` runs the subscription, each event resolved (`resolve`)
- * then written, in order, and settles when the events end (graphql-ws then completes it) or fail
+ * What graphql-ws iterates: its first `next` runs the subscription, each event resolved (`resolve`;
+ * a shared result already there is written without waiting a turn) then written (`write`), in order, and settles when the events end (graphql-ws then completes it) or fail
  * (graphql-ws reports the error). `return` (the client completes, or the socket closes) stops it.
  * A class: one is held per live subscription, and its methods are shared, not closures of each.
  */
@@ -125,7 +132,8 @@ class Pump implements AsyncIterableIterator<ExecutionResult> {
 
   constructor(
     private readonly events: Events,
-    private readonly resolve: (payload: unknown) => Promise<() => void>,
+    private readonly resolve: (payload: unknown) => Resolved | Promise<Resolved>,
+    private readonly write: (resolved: Resolved) => void,
   ) {
     this.stopped = new Promise((settle) => (this.stop = settle));
   }
@@ -152,9 +160,10 @@ class Pump implements AsyncIterableIterator<ExecutionResult> {
     for (;;) {
       const event = await this.events.next();
       if (event.done || !this.open) return { done: true, value: undefined };
-      const write = await this.resolve(event.value);
+      const pending = this.resolve(event.value);
+      const resolved = pending instanceof Promise ? await pending : pending;
       if (!this.open) return { done: true, value: undefined };
-      write();
+      this.write(resolved);
     }
   }
 
