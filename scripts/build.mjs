@@ -64,7 +64,7 @@ const result = await build({
 // names itself once, in its static block: the helper names classes only.
 const NAME_HELPER = 'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });';
 const CLASS_NAME_HELPER =
-  'var __name = (target, value) => (__getOwnPropDesc(target, "prototype")?.writable === false ? __defProp(target, "name", { value, configurable: true }) : target);';
+  'var __name = (target, value) => (Object.getOwnPropertyDescriptor(target, "prototype")?.writable === false ? __defProp(target, "name", { value, configurable: true }) : target);';
 for (const file of result.outputFiles.filter(({ path }) => path.endsWith('.js'))) {
   const text = file.text;
   if (!text.includes(NAME_HELPER)) throw new Error(`${file.path}: esbuild's __name helper changed; look again at NAME_HELPER in scripts/build.mjs`);

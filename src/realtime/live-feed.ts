@@ -77,8 +77,14 @@ class FeedStream<T> implements AsyncIterableIterator<T> {
     private readonly source: AsyncGenerator<T>,
   ) {}
 
-  next(): Promise<IteratorResult<T>> {
-    return this.source.next();
+  async next(): Promise<IteratorResult<T>> {
+    try {
+      return await this.source.next();
+    } catch (error) {
+      // The subscription ends with its error (a catch-up read that failed): its feed stops listening.
+      await this.feed.return();
+      throw error;
+    }
   }
 
   async return(): Promise<IteratorResult<T>> {

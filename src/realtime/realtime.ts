@@ -18,7 +18,7 @@ export function createRealtime(redisUrl: string | undefined, prisma: PrismaClien
   const presence = bus.redis
     ? new RedisPresence(bus.redis, randomUUID(), prisma, bus, logger)
     : new MemoryPresence(prisma, bus, logger);
-  const sockets = new SocketRegistry(prisma, bus, presence);
+  const sockets = new SocketRegistry(prisma, bus, presence, logger);
   return {
     bus,
     presence,

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { Logger } from 'pino';
 import type { Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { EventBus } from './pubsub';
@@ -23,6 +24,8 @@ export class UserAccess {
   readonly chatIds = new Set<string>();
   readonly contacts = new Set<string>();
   readonly sockets = new Set<SocketState>();
+  /** Counts the membership and friendship events applied: a read that overlapped one is done again. */
+  version = 0;
   /** Settles once the chats and contacts are read (on the user's first socket). */
   loaded: Promise<void> = Promise.resolve();
 }
@@ -76,11 +79,18 @@ export class SocketRegistry {
     private readonly prisma: PrismaClient,
     private readonly bus: EventBus,
     private readonly presence: Presence,
+    private readonly logger: Logger,
   ) {
     this.stop.push(
       bus.listen('chat.updated', (event) => this.onChatUpdated(event)),
       bus.listen('friendship.changed', (event) => this.onFriendshipChanged(event)),
       bus.listen('session.revoked', (event) => this.onSessionRevoked(event)),
+      // Membership events may have been lost while Redis was away: every user's access is read again.
+      bus.onResync(() => {
+        for (const [userId, access] of this.byUser) {
+          this.loadAccess(userId, access).catch((error: Error) => this.logger.warn({ err: error.message, userId }, 'access not read again after resync'));
+        }
+      }),
     );
   }
 
@@ -105,7 +115,13 @@ export class SocketRegistry {
     // A socket lives no longer than its access token: the client reconnects with a fresh one.
     const remaining = viewer.accessTokenExpiresAt.getTime() - Date.now();
     state.expiryTimer = setTimeout(() => socket.close(CLOSE_SESSION_ENDED, 'Access token expired'), Math.max(0, remaining));
-    await this.presence.connect(viewer.userId);
+    try {
+      await this.presence.connect(viewer.userId);
+    } catch (error) {
+      clearTimeout(state.expiryTimer);
+      this.forget(state);
+      throw error;
+    }
     return state;
   }
 
@@ -185,18 +201,33 @@ export class SocketRegistry {
     await Promise.all([...this.byUser.values()].flatMap((access) => [...access.sockets]).map((state) => this.close(state)));
   }
 
+  /**
+   * Reads the user's chats and contacts and puts them in place of what `access` holds. A membership
+   * event applied meanwhile may be older or newer than the rows read: the read is done again (up to
+   * three times), so that a removal is not undone by rows read before it.
+   */
   private async loadAccess(userId: string, access: UserAccess): Promise<void> {
-    const [memberships, friends] = await Promise.all([
-      this.prisma.chatMember.findMany({ where: { userId }, select: { chatId: true } }),
-      this.prisma.friendship.findMany({ where: { userId, status: 'ACCEPTED' }, select: { otherUserId: true } }),
-    ]);
-    for (const { chatId } of memberships) this.join(access, chatId);
-    const coMembers = await this.prisma.chatMember.findMany({
-      where: { chatId: { in: [...access.chatIds] }, userId: { not: userId } },
-      select: { userId: true },
-      distinct: ['userId'],
-    });
-    for (const { userId: other } of [...coMembers, ...friends.map((friend) => ({ userId: friend.otherUserId }))]) access.contacts.add(other);
+    for (let attempt = 1; ; attempt += 1) {
+      const version = access.version;
+      const [memberships, friends] = await Promise.all([
+        this.prisma.chatMember.findMany({ where: { userId }, select: { chatId: true } }),
+        this.prisma.friendship.findMany({ where: { userId, status: 'ACCEPTED' }, select: { otherUserId: true } }),
+      ]);
+      const chatIds = new Set(memberships.map(({ chatId }) => chatId));
+      const coMembers = await this.prisma.chatMember.findMany({
+        where: { chatId: { in: [...chatIds] }, userId: { not: userId } },
+        select: { userId: true },
+        distinct: ['userId'],
+      });
+      if (access.version !== version && attempt < 3) continue;
+      // All the user's sockets closed meanwhile: nothing to keep in the indexes.
+      if (this.byUser.get(userId) !== access) return;
+      for (const chatId of [...access.chatIds]) if (!chatIds.has(chatId)) this.leave(access, chatId);
+      for (const chatId of chatIds) this.join(access, chatId);
+      access.contacts.clear();
+      for (const { userId: other } of [...coMembers, ...friends.map((friend) => ({ userId: friend.otherUserId }))]) access.contacts.add(other);
+      return;
+    }
   }
 
   private onChatUpdated(event: ChatUpdateEvent): void {
@@ -204,6 +235,7 @@ export class SocketRegistry {
     for (const userId of new Set([...event.memberIds, ...event.userIds])) {
       const access = this.byUser.get(userId);
       if (!access) continue;
+      access.version += 1;
       if (gone.has(userId)) {
         this.leave(access, event.chatId);
         continue;
@@ -215,8 +247,12 @@ export class SocketRegistry {
 
   private onFriendshipChanged({ userIds: [a, b] }: FriendshipChange): void {
     // Becoming friends widens who may follow whom; the other direction is left to reconnects.
-    this.byUser.get(a)?.contacts.add(b);
-    this.byUser.get(b)?.contacts.add(a);
+    for (const [userId, other] of [[a, b], [b, a]] as const) {
+      const access = this.byUser.get(userId);
+      if (!access) continue;
+      access.version += 1;
+      access.contacts.add(other);
+    }
   }
 
   private onSessionRevoked(event: SessionRevocation): void {

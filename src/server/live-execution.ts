@@ -105,11 +105,22 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
       if (!resolved) {
         const key = sharedKey;
         const views = byKey;
-        resolved = run(payload).then((result) => {
-          const done = { result, json: result.errors ? undefined : JSON.stringify(result) };
-          views.set(key, done);
-          return done;
-        });
+        // A failure, or a result with errors, is not kept: each receiver after it resolves its own.
+        resolved = run(payload).then(
+          (result) => {
+            if (result.errors) {
+              views.delete(key);
+              return { result };
+            }
+            const done = { result, json: JSON.stringify(result) };
+            views.set(key, done);
+            return done;
+          },
+          (error: unknown) => {
+            views.delete(key);
+            throw error;
+          },
+        );
         byKey.set(sharedKey, resolved);
       }
       return resolved;
@@ -157,6 +168,17 @@ class Pump implements AsyncIterableIterator<ExecutionResult> {
   }
 
   private async run(): Promise<IteratorResult<ExecutionResult>> {
+    try {
+      return await this.deliver();
+    } catch (error) {
+      // graphql-ws reports the error and forgets the subscription without ending it: its events end here.
+      this.open = false;
+      await this.events.return?.();
+      throw error;
+    }
+  }
+
+  private async deliver(): Promise<IteratorResult<ExecutionResult>> {
     for (;;) {
       const event = await this.events.next();
       if (event.done || !this.open) return { done: true, value: undefined };

@@ -25,6 +25,8 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
   wss.options.handleProtocols = handleProtocols;
+  // ws re-emits the HTTP server's errors here: without a listener one would end the process.
+  wss.on('error', (error) => logger.error({ err: error }, 'websocket server error'));
   wss.on('connection', (socket, request) => {
     socket.once('error', (error) => {
       logger.warn({ err: error.message }, 'socket error');

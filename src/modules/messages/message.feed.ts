@@ -196,22 +196,27 @@ export class MessageFeed {
   }
 
   /**
-   * One page of stored messages with their authors and chats: the subscribers of this instance
-   * asking for the same page at once share one query, and (through `viewOf`) one result per message.
+   * One page of stored messages with their authors and chats. A gap fill (`beforeSeq` given) is
+   * shared by the subscribers asking for it at once: every seq below one that was sent is committed
+   * (seqs are taken under the chat's row lock), so an earlier query sees what a later one would.
+   * A replay is not: a query that started before this subscriber listened may miss a message sent
+   * in between, whose event this subscriber never heard.
    */
   private page(chatId: string, afterSeq: number, beforeSeq: number | undefined): Promise<MessageAddedEvent[]> {
-    const key = `${chatId} ${afterSeq} ${beforeSeq ?? ''}`;
-    let page = this.pages.get(key);
-    if (!page) {
-      page = this.prisma.message
+    const read = () =>
+      this.prisma.message
         .findMany({
           where: { chatId, seq: { gt: afterSeq, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
           orderBy: { seq: 'asc' },
           take: CATCH_UP_PAGE,
           select: { ...messageSelect, author: { select: userColumns }, chat: { select: chatColumns } },
         })
-        .then((rows) => rows.map(({ author, chat, ...row }) => ({ chatId, message: toMessage(row), author, chat })))
-        .finally(() => this.pages.delete(key));
+        .then((rows) => rows.map(({ author, chat, ...row }) => ({ chatId, message: toMessage(row), author, chat })));
+    if (beforeSeq === undefined) return read();
+    const key = `${chatId} ${afterSeq} ${beforeSeq}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      page = read().finally(() => this.pages.delete(key));
       this.pages.set(key, page);
     }
     return page;

@@ -2,7 +2,7 @@ import { print } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SendMessageDocument } from '../../generated/graphql';
+import { RemoveChatMemberDocument, SendMessageDocument } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import type { TestDatabase } from '../../helpers/database';
 import { signUpUser, type TestUser } from '../../helpers/factories';
@@ -133,6 +133,29 @@ describe.skipIf(skipWithout(problems))('a Redis outage under two instances', () 
     expect(seqsIn(everywhere, chatId)).toEqual(range(seen[0]!, before + 6));
     expect(socketClosed).toBe(false);
     expect([...inChat.errors, ...everywhere.errors]).toEqual([]);
+  });
+
+  it('reads access again when Redis is back: a removal made elsewhere during the outage stops the chat on sockets old and new', async () => {
+    const [alice, bob, carol] = await Promise.all([signUpUser(a), signUpUser(b), signUpUser(a)]);
+    const groupId = await createGroup(b, bob, [alice, carol]);
+    const sentinelChatId = await openPrivateChat(b, bob, alice);
+    const old = collect<AddedMessage>(await socketOn(a, alice), MESSAGE_ADDED);
+    await untilLive(old, () => sendMessage(b, bob, sentinelChatId, { body: 'before the outage' }));
+    await untilInstancesReconnected();
+
+    await redisServer.kill();
+    const removed = await b.request(RemoveChatMemberDocument, { chatId: groupId, userId: alice.id }, { token: bob.accessToken });
+    expect(removed.errors).toBeUndefined();
+    await restartRedis();
+    await untilInstancesReconnected();
+    // A socket opened now shares the user's access on A with the old one.
+    const fresh = collect<AddedMessage>(await socketOn(a, alice), MESSAGE_ADDED);
+    await untilLive(fresh, () => sendMessage(b, bob, sentinelChatId, { body: 'after the outage' }));
+
+    const afterRemoval = await sendMessage(a, carol, groupId, { body: 'not for alice' });
+    const sentinel = await sendMessage(b, bob, sentinelChatId, { body: 'sentinel' });
+    await waitFor('the sentinel on both sockets', () => [old, fresh].every((feed) => feed.values.some((message) => message.id === sentinel.id)), 15_000);
+    for (const feed of [old, fresh]) expect(feed.values.filter((message) => message.id === afterRemoval.id)).toEqual([]);
   });
 
   it('catches up every chat of a messageAdded subscription without chatId', async () => {
