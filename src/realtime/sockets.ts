@@ -12,6 +12,11 @@ type ChatHandler = (payload: { chatId: string }) => void;
 
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
+/** Closes a socket whose reader cannot keep up (1013): its client reconnects and catches up. */
+export function closeTooSlow(socket: WebSocket): void {
+  socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
+}
+
 /** Closed with this when the session ends or its token expires: the client signs in again and reconnects. */
 export const CLOSE_SESSION_ENDED = 4403;
 
@@ -58,9 +63,7 @@ export class SocketState {
   }
 
   /** This socket's reader cannot keep up: close it (1013) so that the client reconnects and catches up. */
-  readonly tooSlow = (): void => {
-    this.socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
-  };
+  readonly tooSlow = (): void => closeTooSlow(this.socket);
 }
 
 /**
@@ -225,7 +228,8 @@ export class SocketRegistry {
       for (const chatId of [...access.chatIds]) if (!chatIds.has(chatId)) this.leave(access, chatId);
       for (const chatId of chatIds) this.join(access, chatId);
       access.contacts.clear();
-      for (const { userId: other } of [...coMembers, ...friends.map((friend) => ({ userId: friend.otherUserId }))]) access.contacts.add(other);
+      for (const member of coMembers) access.contacts.add(member.userId);
+      for (const friend of friends) access.contacts.add(friend.otherUserId);
       return;
     }
   }

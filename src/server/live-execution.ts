@@ -12,7 +12,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import { isCompiledQuery } from 'graphql-jit';
+import { type CompiledQuery, isCompiledQuery } from 'graphql-jit';
 import type { Context } from './context';
 import { type CompiledOperations, standardResult } from './executor';
 
@@ -56,23 +56,15 @@ interface Resolved {
  * graphql-ws keeps the protocol (subscribe, complete, errors) but not the per-event path.
  */
 export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations, outletOf: (args: ExecutionArgs) => LiveOutlet | undefined) {
-  // Per shared view and selection: the result while it is being resolved, then the result itself, so
-  // that the receivers after the first write it without waiting another turn.
+  // Per shared view, per selection: the result while it is being resolved, then the result itself.
   const shared = new WeakMap<object, Map<string, Resolved | Promise<Resolved>>>();
-  const documentIds = new WeakMap<DocumentNode, number>();
-  let documents = 0;
-  const neutral = new WeakMap<DocumentNode, Map<string, boolean>>();
-  const documentId = (document: DocumentNode) => {
-    let id = documentIds.get(document);
-    if (id === undefined) documentIds.set(document, (id = ++documents));
-    return id;
-  };
-  const isNeutral = (document: DocumentNode, operationName: string | undefined) => {
-    let byName = neutral.get(document);
-    if (!byName) neutral.set(document, (byName = new Map()));
-    let answer = byName.get(operationName ?? '');
-    if (answer === undefined) byName.set(operationName ?? '', (answer = selectsOnlyViewerNeutralFields(schema, document, operationName)));
-    return answer;
+  // Per compiled operation: a key prefix of its own when its selection is the same for every viewer, else null.
+  const prefixes = new WeakMap<CompiledQuery, string | null>();
+  let shareable = 0;
+  const prefixOf = (query: CompiledQuery, document: DocumentNode, operationName: string | undefined) => {
+    let prefix = prefixes.get(query);
+    if (prefix === undefined) prefixes.set(query, (prefix = selectsOnlyViewerNeutralFields(schema, document, operationName) ? `${(shareable += 1)}\n` : null));
+    return prefix;
   };
 
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
@@ -94,45 +86,48 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
       context.refreshLoaders();
       return standardResult(await query.query(payload, context, variables));
     };
-    const sharedKey = isNeutral(args.document, operationName) ? `${documentId(args.document)}\n${operationName ?? ''}\n${JSON.stringify(variables)}` : undefined;
+    const prefix = prefixOf(query, args.document, operationName);
+    const key = prefix === null ? undefined : prefix + JSON.stringify(variables);
     const resolve = (payload: unknown): Resolved | Promise<Resolved> => {
-      if (sharedKey === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) {
-        return run(payload).then((result) => ({ result }));
-      }
-      let byKey = shared.get(payload);
-      if (!byKey) shared.set(payload, (byKey = new Map()));
-      let resolved = byKey.get(sharedKey);
-      if (!resolved) {
-        const key = sharedKey;
-        const views = byKey;
-        // A failure, or a result with errors, is not kept: each receiver after it resolves its own.
-        resolved = run(payload).then(
-          (result) => {
-            if (result.errors) {
-              views.delete(key);
-              return { result };
-            }
-            const done = { result, json: JSON.stringify(result) };
-            views.set(key, done);
-            return done;
-          },
-          (error: unknown) => {
-            views.delete(key);
-            throw error;
-          },
-        );
-        byKey.set(sharedKey, resolved);
-      }
-      return resolved;
+      if (key === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return run(payload).then((result) => ({ result }));
+      let results = shared.get(payload);
+      if (!results) shared.set(payload, (results = new Map()));
+      return results.get(key) ?? resolveOnce(results, key, () => run(payload));
     };
     return new Pump(events, resolve, ({ result, json }) => outlet.send(result, json, args.contextValue));
   };
 }
 
 /**
+ * Resolves a shared result for every receiver: kept while it is being resolved, then kept as it is
+ * (the receivers after the first write it without waiting another turn). A failure, or a result
+ * with errors, is not kept: each receiver after it resolves its own.
+ */
+function resolveOnce(results: Map<string, Resolved | Promise<Resolved>>, key: string, run: () => Promise<ExecutionResult>): Promise<Resolved> {
+  const resolved = run().then(
+    (result) => {
+      if (result.errors) {
+        results.delete(key);
+        return { result };
+      }
+      const done = { result, json: JSON.stringify(result) };
+      results.set(key, done);
+      return done;
+    },
+    (error: unknown) => {
+      results.delete(key);
+      throw error;
+    },
+  );
+  results.set(key, resolved);
+  return resolved;
+}
+
+/**
  * What graphql-ws iterates: its first `next` runs the subscription, each event resolved (`resolve`;
- * a shared result already there is written without waiting a turn) then written (`write`), in order, and settles when the events end (graphql-ws then completes it) or fail
- * (graphql-ws reports the error). `return` (the client completes, or the socket closes) stops it.
+ * a shared result already there is written without waiting a turn) then written (`write`), in
+ * order. It settles when the events end (graphql-ws then completes it) or fail (graphql-ws reports
+ * the error). `return` (the client completes, or the socket closes) stops it.
  * A class: one is held per live subscription, and its methods are shared, not closures of each.
  */
 class Pump implements AsyncIterableIterator<ExecutionResult> {

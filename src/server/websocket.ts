@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
-import { CLOSE_TRY_AGAIN_LATER, type SocketState } from '../realtime/sockets';
+import { CLOSE_TRY_AGAIN_LATER, closeTooSlow, type SocketState } from '../realtime/sockets';
 import { type Context, type ContextDependencies, createContext } from './context';
 import type { CompiledOperations } from './executor';
 import { clientFaultOf, formatError, isUnexpected } from './format-error';
@@ -162,10 +162,7 @@ export function attachWebSocket(options: {
         });
       },
       onNext: (ctx, _id, _payload, args, result) => {
-        if (ctx.extra.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
-          return;
-        }
+        if (!keepsUp(ctx.extra.socket)) return;
         if (!result.errors) return;
         const context = args.contextValue as Context;
         return { ...result, errors: result.errors.map((error) => maskForSocket(error, context)) as never };
@@ -184,20 +181,22 @@ export function attachWebSocket(options: {
   };
 }
 
+/** False, with the socket closed (1013), once its unsent data passes MAX_BUFFERED_BYTES: its client reconnects and catches up. */
+function keepsUp(socket: WebSocket): boolean {
+  if (socket.bufferedAmount <= MAX_BUFFERED_BYTES) return true;
+  closeTooSlow(socket);
+  return false;
+}
+
 /**
  * Where a subscription's events go: graphql-ws `next` frames written straight to the socket, a
- * shared result's serialization reused as it is. A socket whose unsent data passes
- * MAX_BUFFERED_BYTES is closed (1013) instead: its client reconnects and catches up.
+ * shared result's serialization reused as it is (a socket that does not keep up is closed instead).
  */
 function outletOf(socket: WebSocket, id: string): LiveOutlet {
   const head = `{"id":${JSON.stringify(id)},"type":"${MessageType.Next}","payload":`;
   return {
     send: (result, json, context) => {
-      if (socket.readyState !== socket.OPEN) return;
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
-        return;
-      }
+      if (socket.readyState !== socket.OPEN || !keepsUp(socket)) return;
       const masked = result.errors ? { ...result, errors: result.errors.map((error) => maskForSocket(error as GraphQLError, context as Context)) } : result;
       socket.send(`${head}${json ?? JSON.stringify(masked)}}`);
     },

@@ -14,8 +14,8 @@ export interface SocketExtra {
  * graphql-ws on a `ws` server: what `graphql-ws/use/ws` does, less what Parley does once for all
  * sockets or not at all. It keeps no keep-alive timer per socket (one sweep pings every socket,
  * see `pingIdleSockets`), and a delivery is a plain write: no promise and callback per frame, since
- * a socket that cannot keep up is closed by its buffered amount instead (see `onNext`). Nor does
- * it keep each upgrade request (headers and all) for the life of the socket.
+ * a socket that cannot keep up is closed by its buffered amount instead (`keepsUp` in websocket.ts).
+ * Nor does it keep each upgrade request (headers and all) for the life of the socket.
  */
 export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
   options: ServerOptions<P, SocketExtra>,
