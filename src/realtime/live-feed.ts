@@ -2,103 +2,128 @@ import type { EventBus } from './pubsub';
 import type { Topic, Topics } from './topics';
 
 /** More events than this waiting for one subscriber means it cannot keep up: it ends, and the client catches up. */
-const MAX_BUFFERED_EVENTS = 1_000;
+export const MAX_WAITING_EVENTS = 1_000;
+
+/** Where a live subscription's events go, one at a time and in order, as they happen. */
+export interface LiveSink<T> {
+  deliver(item: T): void;
+  /** The subscription ends with this error (a catch-up read that failed). */
+  fail(error: unknown): void;
+}
 
 /**
- * Events for one subscription, buffered from the moment it is created (not from its first read),
- * so that nothing published while a subscription replays history is missed. `return()` ends a
- * pending read at once, and runs the cleanups (listeners, timers) given to `onClose`.
+ * The events of one live subscription, pushed to the sink that attaches (the subscription's pump,
+ * see `liveExecution`) the moment they happen: no promise, no queue and no turn of the event loop
+ * per event. What happens before the sink attaches waits, from the moment the feed is made (not
+ * from its first read), so that nothing published while a subscription starts is missed.
+ * `close()` runs the cleanups (listeners, timers) given to `onClose`.
+ * A class: one is held per live subscription, and its methods are shared, not closures of each.
  */
-export class LiveFeed<T> implements AsyncIterableIterator<T> {
-  private readonly items: T[] = [];
-  private waiting: ((result: IteratorResult<T>) => void) | undefined;
-  private readonly cleanups: (() => void)[] = [];
-  private closed = false;
-  private failure: Error | undefined;
+export class LiveFeed<T> implements AsyncIterable<T> {
+  private sink: LiveSink<T> | undefined;
+  private early: T[] | undefined;
+  private failure: { error: unknown } | undefined;
+  private cleanups: (() => void)[] | undefined;
+  protected closed = false;
 
   /** `onOverflow` runs when the subscriber falls too far behind (its socket is closed with 1013). */
-  constructor(private readonly onOverflow: () => void = () => {}) {}
+  constructor(private readonly onOverflow: () => void) {}
 
   onClose(cleanup: () => void): void {
     if (this.closed) cleanup();
-    else this.cleanups.push(cleanup);
+    else (this.cleanups ??= []).push(cleanup);
   }
 
   push(item: T): void {
     if (this.closed) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: item, done: false });
-    } else if (this.items.length >= MAX_BUFFERED_EVENTS) {
-      this.failure = new Error('Too many events waiting for this subscription; resubscribe and catch up.');
-      void this.return();
-      this.onOverflow();
-    } else {
-      this.items.push(item);
+    if (this.sink) return this.sink.deliver(item);
+    this.early ??= [];
+    if (this.early.length < MAX_WAITING_EVENTS) this.early.push(item);
+    else this.overflow();
+  }
+
+  /** Ends the feed with `error`, told to its sink (now, or when it attaches). */
+  fail(error: unknown): void {
+    if (this.closed) return;
+    const sink = this.sink;
+    this.close();
+    if (sink) sink.fail(error);
+    else this.failure = { error };
+  }
+
+  /** The subscriber cannot keep up: the feed ends, and its socket is closed so that the client catches up. */
+  protected overflow(): void {
+    this.close();
+    this.onOverflow();
+  }
+
+  /** Hands every event to `sink` from now on, those that came before it first. */
+  attach(sink: LiveSink<T>): void {
+    if (this.failure) return sink.fail(this.failure.error);
+    this.sink = sink;
+    const early = this.early;
+    this.early = undefined;
+    for (const item of early ?? []) {
+      if (this.closed) return;
+      sink.deliver(item);
     }
+    if (!this.closed) this.started();
+  }
+
+  /** Runs once a sink is attached: a feed that reads before it goes live starts reading here. */
+  protected started(): void {}
+
+  get ended(): boolean {
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.early = undefined;
+    for (const cleanup of this.cleanups?.splice(0) ?? []) cleanup();
+  }
+
+  /** GraphQL asks for an async iterable; live execution attaches instead, but iterating works too. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return new FeedIterator(this);
+  }
+}
+
+/** A feed read as an async iterator: events wait in a queue until they are read. */
+class FeedIterator<T> implements AsyncIterator<T>, LiveSink<T> {
+  private readonly items: T[] = [];
+  private waiting: { resolve(result: IteratorResult<T>): void; reject(error: unknown): void } | undefined;
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly feed: LiveFeed<T>) {
+    feed.attach(this);
+  }
+
+  deliver(item: T): void {
+    if (!this.waiting) return void this.items.push(item);
+    this.waiting.resolve({ value: item, done: false });
+    this.waiting = undefined;
+  }
+
+  fail(error: unknown): void {
+    if (!this.waiting) return void (this.failure = { error });
+    this.waiting.reject(error);
+    this.waiting = undefined;
   }
 
   async next(): Promise<IteratorResult<T>> {
     if (this.items.length > 0) return { value: this.items.shift()!, done: false };
-    if (this.failure) throw this.failure;
-    if (this.closed) return { value: undefined, done: true };
-    return new Promise((resolve) => (this.waiting = resolve));
+    if (this.failure) throw this.failure.error;
+    if (this.feed.ended) return { value: undefined, done: true };
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
   async return(): Promise<IteratorResult<T>> {
-    if (!this.closed) {
-      this.closed = true;
-      this.items.length = 0;
-      for (const cleanup of this.cleanups.splice(0)) cleanup();
-      this.waiting?.({ value: undefined, done: true });
-      this.waiting = undefined;
-    }
+    this.feed.close();
+    this.waiting?.resolve({ value: undefined, done: true });
+    this.waiting = undefined;
     return { value: undefined, done: true };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-}
-
-/**
- * The async iterator handed to GraphQL: reads `source` (a generator over `feed`) and, when the
- * client unsubscribes, closes the feed first so that the generator is not left waiting for an event.
- * A class: one is held per live subscription, and its methods are shared, not closures of each.
- */
-export function streamOf<T>(feed: { return(): Promise<unknown> }, source: AsyncGenerator<T>): AsyncIterableIterator<T> {
-  return new FeedStream(feed, source);
-}
-
-class FeedStream<T> implements AsyncIterableIterator<T> {
-  constructor(
-    private readonly feed: { return(): Promise<unknown> },
-    private readonly source: AsyncGenerator<T>,
-  ) {}
-
-  async next(): Promise<IteratorResult<T>> {
-    try {
-      return await this.source.next();
-    } catch (error) {
-      // The subscription ends with its error (a catch-up read that failed): its feed stops listening.
-      await this.feed.return();
-      throw error;
-    }
-  }
-
-  async return(): Promise<IteratorResult<T>> {
-    await this.feed.return();
-    return this.source.return(undefined as never);
-  }
-
-  async throw(error: unknown): Promise<IteratorResult<T>> {
-    await this.feed.return();
-    return this.source.throw(error);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 }
 
@@ -107,7 +132,7 @@ export function topicFeed<TTopic extends Topic, TOut>(
   bus: EventBus,
   topic: TTopic,
   select: (payload: Topics[TTopic][0]) => TOut | undefined,
-  onOverflow?: () => void,
+  onOverflow: () => void,
 ): LiveFeed<TOut> {
   return feedOf((handler) => bus.listen(topic, handler), select, onOverflow);
 }
@@ -116,7 +141,7 @@ export function topicFeed<TTopic extends Topic, TOut>(
 export function feedOf<TIn, TOut>(
   listen: (handler: (payload: TIn) => void) => () => void,
   select: (payload: TIn) => TOut | undefined,
-  onOverflow?: () => void,
+  onOverflow: () => void,
 ): LiveFeed<TOut> {
   const feed = new LiveFeed<TOut>(onOverflow);
   feed.onClose(

@@ -25,9 +25,22 @@ type PubSubEventTarget = Parameters<typeof createPubSub>[0] extends infer Config
   ? NonNullable<(Config & object) extends { eventTarget?: infer Target } ? Target : never>
   : never;
 
+/** Several events of one topic travelling as one bus message (see `publishAll`). */
+interface Batch {
+  $batch: unknown[];
+}
+
+function isBatch(detail: unknown): detail is Batch {
+  return typeof detail === 'object' && detail !== null && Array.isArray((detail as Batch).$batch);
+}
+
 function listenOn(eventTarget: PubSubEventTarget): EventBus['listen'] {
   return (topic, handler) => {
-    const listener = (event: Event) => handler((event as CustomEvent).detail);
+    const listener = (event: Event) => {
+      const detail: unknown = (event as CustomEvent).detail;
+      if (!isBatch(detail)) return handler(detail as never);
+      for (const payload of detail.$batch) handler(payload as never);
+    };
     eventTarget.addEventListener(topic, listener as never);
     return () => eventTarget.removeEventListener(topic, listener as never);
   };
@@ -62,6 +75,9 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
       pubsub,
       listen: listenOn(eventTarget),
       publish: (topic, payload) => pubsub.publish(topic, payload as never),
+      publishAll: (topic, payloads) => {
+        if (payloads.length > 0) pubsub.publish(topic, { $batch: payloads } as never);
+      },
       onResync,
       redis: undefined,
       close: async () => {},
@@ -92,15 +108,19 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
   } as unknown as Redis;
   const eventTarget = createRedisEventTarget({ publishClient: publisher, subscribeClient, serializer }) as PubSubEventTarget;
   const pubsub: ParleyPubSub = createPubSub({ eventTarget });
+  const publish = (topic: Topic, payload: unknown) => {
+    try {
+      pubsub.publish(topic, payload as never);
+    } catch (error) {
+      logger.warn({ err: error, topic }, 'event not published');
+    }
+  };
   return {
     pubsub,
     listen: listenOn(eventTarget),
-    publish: (topic, payload) => {
-      try {
-        pubsub.publish(topic, payload as never);
-      } catch (error) {
-        logger.warn({ err: error, topic }, 'event not published');
-      }
+    publish,
+    publishAll: (topic, payloads) => {
+      if (payloads.length > 0) publish(topic, { $batch: payloads });
     },
     onResync,
     redis,

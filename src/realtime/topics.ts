@@ -74,4 +74,6 @@ export type Topic = keyof Topics;
 /** What services publish through: fire and forget, never failing the write that already committed. */
 export interface EventPublisher {
   publish<TTopic extends Topic>(topic: TTopic, payload: Topics[TTopic][0]): void;
+  /** Several events of one topic as one bus message (one Redis publish, not one each); listeners still hear them one by one, in order. */
+  publishAll<TTopic extends Topic>(topic: TTopic, payloads: Topics[TTopic][0][]): void;
 }

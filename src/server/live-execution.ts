@@ -13,6 +13,7 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { type CompiledQuery, isCompiledQuery } from 'graphql-jit';
+import { LiveFeed, type LiveSink, MAX_WAITING_EVENTS } from '../realtime/live-feed';
 import type { Context } from './context';
 import { type CompiledOperations, standardResult } from './executor';
 
@@ -35,11 +36,11 @@ export function sameForEveryViewer<T extends object>(view: T): T {
   return view;
 }
 
-type Events = AsyncIterator<unknown>;
-
 /** Where a subscription's results go: straight to its socket. `json` is the result already serialized, when it is shared. */
 export interface LiveOutlet {
   send(result: ExecutionResult, json: string | undefined, context: unknown): void;
+  /** The subscriber cannot keep up: its socket is closed (1013) so that the client catches up. */
+  tooSlow(): void;
 }
 
 interface Resolved {
@@ -48,16 +49,20 @@ interface Resolved {
   json?: string;
 }
 
+/** Per shared view, per selection: the result while it is being resolved, then the result itself. */
+type SharedResults = WeakMap<object, Map<string, Resolved | Promise<Resolved>>>;
+
 /**
  * graphql-ws's `subscribe`: graphql-js makes the event stream (it calls the field's `subscribe`
- * with its arguments); each event is resolved by the document's compiled query and written to the
- * subscription's outlet. An event a feed shares is resolved and serialized once for all the
- * subscriptions with the same document and variables; each of them then writes the same frame.
- * graphql-ws keeps the protocol (subscribe, complete, errors) but not the per-event path.
+ * with its arguments, which returns the feature's LiveFeed); the feed then pushes each event to the
+ * subscription, which resolves it by the document's compiled query and writes it to its outlet, in
+ * the same call when every resolver answers at once. An event a feed shares is resolved and
+ * serialized once for all the subscriptions with the same document and variables; each of them then
+ * writes the same frame. graphql-ws keeps the protocol (subscribe, complete, errors) but not the
+ * per-event path.
  */
 export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations, outletOf: (args: ExecutionArgs) => LiveOutlet | undefined) {
-  // Per shared view, per selection: the result while it is being resolved, then the result itself.
-  const shared = new WeakMap<object, Map<string, Resolved | Promise<Resolved>>>();
+  const shared: SharedResults = new WeakMap();
   // Per compiled operation: a key prefix of its own when its selection is the same for every viewer, else null.
   const prefixes = new WeakMap<CompiledQuery, string | null>();
   let shareable = 0;
@@ -72,89 +77,61 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
     if (!outlet) throw new Error('A subscription without an outlet: live operations run over the socket only.');
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    const events: Events = stream[Symbol.asyncIterator]();
+    if (!(stream instanceof LiveFeed)) throw new Error("A live operation's subscribe must return a LiveFeed (see `live`).");
     const operationName = args.operationName ?? undefined;
     const query = operations.compile(args.document, operationName);
     if (!isCompiledQuery(query)) {
-      await events.return?.();
+      stream.close();
       return standardResult(query);
     }
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const context = args.contextValue as Context;
-    // A subscription's context lives as long as the subscription: each event is resolved with fresh loaders.
-    const run = async (payload: unknown) => {
-      context.refreshLoaders();
-      return standardResult(await query.query(payload, context, variables));
-    };
     const prefix = prefixOf(query, args.document, operationName);
     const key = prefix === null ? undefined : prefix + JSON.stringify(variables);
-    const resolve = (payload: unknown): Resolved | Promise<Resolved> => {
-      if (key === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) return run(payload).then((result) => ({ result }));
-      let results = shared.get(payload);
-      if (!results) shared.set(payload, (results = new Map()));
-      return results.get(key) ?? resolveOnce(results, key, () => run(payload));
-    };
-    return new Pump(events, resolve, ({ result, json }) => outlet.send(result, json, args.contextValue));
+    return new LiveSubscription(stream, query, args.contextValue as Context, variables, key, shared, outlet);
   };
 }
 
 /**
- * Resolves a shared result for every receiver: kept while it is being resolved, then kept as it is
- * (the receivers after the first write it without waiting another turn). A failure, or a result
- * with errors, is not kept: each receiver after it resolves its own.
- */
-function resolveOnce(results: Map<string, Resolved | Promise<Resolved>>, key: string, run: () => Promise<ExecutionResult>): Promise<Resolved> {
-  const resolved = run().then(
-    (result) => {
-      if (result.errors) {
-        results.delete(key);
-        return { result };
-      }
-      const done = { result, json: JSON.stringify(result) };
-      results.set(key, done);
-      return done;
-    },
-    (error: unknown) => {
-      results.delete(key);
-      throw error;
-    },
-  );
-  results.set(key, resolved);
-  return resolved;
-}
-
-/**
- * What graphql-ws iterates: its first `next` runs the subscription, each event resolved (`resolve`;
- * a shared result already there is written without waiting a turn) then written (`write`), in
- * order. It settles when the events end (graphql-ws then completes it) or fail (graphql-ws reports
- * the error). `return` (the client completes, or the socket closes) stops it.
+ * One live subscription, as graphql-ws holds it: its first `next` attaches it to its feed, and
+ * settles only when the subscription ends (done) or fails (graphql-ws reports the error). Each event
+ * is resolved and written in order: one whose resolvers answer later holds the events after it until
+ * it is written. `return` (the client completes, or the socket closes) stops it.
  * A class: one is held per live subscription, and its methods are shared, not closures of each.
  */
-class Pump implements AsyncIterableIterator<ExecutionResult> {
+class LiveSubscription implements AsyncIterableIterator<ExecutionResult>, LiveSink<unknown> {
   private open = true;
-  private running: Promise<IteratorResult<ExecutionResult>> | undefined;
-  private stop: ((result: IteratorResult<ExecutionResult>) => void) | undefined;
-  private readonly stopped: Promise<IteratorResult<ExecutionResult>>;
+  private ended: Promise<IteratorResult<ExecutionResult>> | undefined;
+  private settle: { resolve(result: IteratorResult<ExecutionResult>): void; reject(error: unknown): void } | undefined;
+  /** Events that came while an earlier one was being resolved. */
+  private waiting: unknown[] | undefined;
 
   constructor(
-    private readonly events: Events,
-    private readonly resolve: (payload: unknown) => Resolved | Promise<Resolved>,
-    private readonly write: (resolved: Resolved) => void,
-  ) {
-    this.stopped = new Promise((settle) => (this.stop = settle));
-  }
+    private readonly feed: LiveFeed<unknown>,
+    private readonly query: CompiledQuery,
+    private readonly context: Context,
+    private readonly variables: Record<string, unknown>,
+    /** Set when the selection is the same for every viewer: its results on shared views are shared. */
+    private readonly key: string | undefined,
+    private readonly shared: SharedResults,
+    private readonly outlet: LiveOutlet,
+  ) {}
 
   next(): Promise<IteratorResult<ExecutionResult>> {
-    return Promise.race([(this.running ??= this.run()), this.stopped]);
+    if (!this.ended) {
+      this.ended = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
+      if (this.open) this.feed.attach(this);
+      else this.settle!.resolve({ done: true, value: undefined });
+    }
+    return this.ended;
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
-    await this.end();
+    this.stop();
     return { done: true, value: undefined };
   }
 
   async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
-    await this.end();
+    this.stop();
     throw error;
   }
 
@@ -162,33 +139,86 @@ class Pump implements AsyncIterableIterator<ExecutionResult> {
     return this;
   }
 
-  private async run(): Promise<IteratorResult<ExecutionResult>> {
-    try {
-      return await this.deliver();
-    } catch (error) {
-      // graphql-ws reports the error and forgets the subscription without ending it: its events end here.
-      this.open = false;
-      await this.events.return?.();
-      throw error;
+  deliver(payload: unknown): void {
+    if (!this.open) return;
+    if (this.waiting) {
+      if (this.waiting.length < MAX_WAITING_EVENTS) this.waiting.push(payload);
+      else this.outlet.tooSlow();
+      return;
     }
+    const resolved = this.resolve(payload);
+    if (!(resolved instanceof Promise)) return this.write(resolved);
+    this.waiting = [];
+    resolved.then(
+      (later) => {
+        if (!this.open) return;
+        this.write(later);
+        const waiting = this.waiting!;
+        this.waiting = undefined;
+        for (const next of waiting) this.deliver(next);
+      },
+      (error: unknown) => this.fail(error),
+    );
   }
 
-  private async deliver(): Promise<IteratorResult<ExecutionResult>> {
-    for (;;) {
-      const event = await this.events.next();
-      if (event.done || !this.open) return { done: true, value: undefined };
-      const pending = this.resolve(event.value);
-      const resolved = pending instanceof Promise ? await pending : pending;
-      if (!this.open) return { done: true, value: undefined };
-      this.write(resolved);
-    }
-  }
-
-  private async end(): Promise<void> {
+  fail(error: unknown): void {
+    if (!this.open) return;
     this.open = false;
-    this.stop?.({ done: true, value: undefined });
-    await this.events.return?.();
+    this.feed.close();
+    this.settle?.reject(error);
   }
+
+  private write({ result, json }: Resolved): void {
+    this.outlet.send(result, json, this.context);
+  }
+
+  private resolve(payload: unknown): Resolved | Promise<Resolved> {
+    if (this.key === undefined || typeof payload !== 'object' || payload === null || !sharedViews.has(payload)) {
+      const result = this.run(payload);
+      return result instanceof Promise ? result.then((later) => ({ result: later })) : { result };
+    }
+    let results = this.shared.get(payload);
+    if (!results) this.shared.set(payload, (results = new Map()));
+    return results.get(this.key) ?? resolveOnce(results, this.key, this.run(payload));
+  }
+
+  /** Resolves the event with fresh loaders (a subscription's context lives as long as the subscription). */
+  private run(payload: unknown): ExecutionResult | Promise<ExecutionResult> {
+    this.context.refreshLoaders();
+    const result = this.query.query(payload, this.context, this.variables);
+    return result instanceof Promise ? result.then(standardResult) : standardResult(result);
+  }
+
+  private stop(): void {
+    this.open = false;
+    this.waiting = undefined;
+    this.feed.close();
+    this.settle?.resolve({ done: true, value: undefined });
+  }
+}
+
+/**
+ * Keeps a shared result for every receiver: as it is when it was resolved at once, else while it is
+ * being resolved and then as it is (the receivers after the first write it without waiting a turn).
+ * A failure, or a result with errors, is not kept: each receiver after it resolves its own.
+ */
+function resolveOnce(results: Map<string, Resolved | Promise<Resolved>>, key: string, run: ExecutionResult | Promise<ExecutionResult>): Resolved | Promise<Resolved> {
+  const keep = (result: ExecutionResult): Resolved => {
+    if (result.errors) {
+      results.delete(key);
+      return { result };
+    }
+    const done = { result, json: JSON.stringify(result) };
+    results.set(key, done);
+    return done;
+  };
+  if (!(run instanceof Promise)) return keep(run);
+  const resolved = run.then(keep, (error: unknown) => {
+    results.delete(key);
+    throw error;
+  });
+  results.set(key, resolved);
+  return resolved;
 }
 
 /** True when every field the operation selects reads only its parent (no resolver) or is marked SAME_FOR_EVERY_VIEWER. */

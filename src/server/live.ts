@@ -1,9 +1,10 @@
 import { GraphQLError } from 'graphql';
 import type { SubscribeResolverData } from 'type-graphql';
+import type { LiveFeed } from '../realtime/live-feed';
 import type { SocketState } from '../realtime/sockets';
 import type { Context, Feeds } from './context';
 
-type Events = AsyncIterableIterator<unknown>;
+type Events = LiveFeed<unknown>;
 
 /**
  * The `subscribe` of every live operation: it hands the socket and the arguments to the feature's

@@ -39,7 +39,7 @@ const resolvers = {
 } as const;
 
 /** Builds the executable schema; without services it can be printed but not executed. */
-export function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
+export async function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
   const instances = new Map<unknown, object>(
     services ? Object.values(resolvers).map(([type, build]) => [type, build(services)]) : [],
   );
@@ -50,7 +50,7 @@ export function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
       return instance;
     },
   };
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: Object.values(resolvers).map(([type]) => type) as unknown as [Function, ...Function[]],
     container,
     authChecker,
@@ -59,4 +59,17 @@ export function buildParleySchema(services?: Services): Promise<GraphQLSchema> {
     // Every subscription brings its own `subscribe`; type-graphql still insists on a pubsub.
     pubSub: services?.realtime.bus.pubsub ?? createPubSub(),
   });
+  return resolveLiveEventsAsGiven(schema);
+}
+
+/**
+ * A live event is its subscription field's value as the feed handed it over (every subscription
+ * resolver returns its root), resolved in the same call. Left to type-graphql, each event would
+ * also run the @Authorized check and the arguments' validation again, asynchronously, for every
+ * receiver: both were done when subscribing (`subscribe` keeps the check), and a socket closes the
+ * moment its session ends or its token expires.
+ */
+function resolveLiveEventsAsGiven(schema: GraphQLSchema): GraphQLSchema {
+  for (const field of Object.values(schema.getSubscriptionType()?.getFields() ?? {})) field.resolve = (event: unknown) => event;
+  return schema;
 }

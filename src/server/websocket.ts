@@ -200,6 +200,7 @@ function outletOf(socket: WebSocket, id: string): LiveOutlet {
       const masked = result.errors ? { ...result, errors: result.errors.map((error) => maskForSocket(error as GraphQLError, context as Context)) } : result;
       socket.send(`${head}${json ?? JSON.stringify(masked)}}`);
     },
+    tooSlow: () => closeTooSlow(socket),
   };
 }
 

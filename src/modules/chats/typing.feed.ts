@@ -12,7 +12,7 @@ export class TypingFeed {
     private readonly sockets: SocketRegistry,
   ) {}
 
-  async typing(socket: SocketState, chatId: string): Promise<AsyncIterableIterator<TypingSignal>> {
+  async typing(socket: SocketState, chatId: string): Promise<LiveFeed<TypingSignal>> {
     await assertChatMember(this.prisma, chatId, socket.userId);
     const feed = new LiveFeed<TypingSignal>(socket.tooSlow);
     // Every push, live or at expiry, needs the viewer to be in the chat at that moment.

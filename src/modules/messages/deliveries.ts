@@ -10,7 +10,8 @@ const FLUSH_DELAY_MS = 100;
  * (chat, recipient) and written together shortly after: one statement per tick for all of them.
  */
 export class DeliveryTracker {
-  private pending = new Map<string, { chatId: string; userId: string; seq: number }>();
+  /** Per chat, per recipient, the highest seq pushed this tick (keyed without building a key string per push). */
+  private pending = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -20,18 +21,21 @@ export class DeliveryTracker {
   ) {}
 
   delivered(chatId: string, userId: string, seq: number): void {
-    const key = `${chatId}:${userId}`;
-    const current = this.pending.get(key);
-    if (!current || current.seq < seq) this.pending.set(key, { chatId, userId, seq });
+    let recipients = this.pending.get(chatId);
+    if (!recipients) this.pending.set(chatId, (recipients = new Map()));
+    const known = recipients.get(userId);
+    if (known === undefined || known < seq) recipients.set(userId, seq);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
   async flush(): Promise<void> {
     this.timer = undefined;
-    const batch = [...this.pending.values()];
+    const batch = [...this.pending].flatMap(([chatId, recipients]) => [...recipients].map(([userId, seq]) => ({ chatId, userId, seq })));
     this.pending = new Map();
     try {
-      for (const receipt of await moveDeliveredPointers(this.sql, batch)) this.events.publish('receipt.updated', { chatId: receipt.chatId, receipt });
+      const moved = await moveDeliveredPointers(this.sql, batch);
+      // One bus message for the tick's receipts: across Redis, one publish instead of one per pointer.
+      if (moved.length > 0) this.events.publishAll('receipt.updated', moved.map((receipt) => ({ chatId: receipt.chatId, receipt })));
     } catch (error) {
       this.logger.warn({ err: error, deliveries: batch.length }, 'could not record deliveries');
     }

@@ -1,4 +1,4 @@
-import { topicFeed } from '../../realtime/live-feed';
+import { type LiveFeed, topicFeed } from '../../realtime/live-feed';
 import type { EventBus } from '../../realtime/pubsub';
 import type { SocketState } from '../../realtime/sockets';
 import type { PresenceSignal } from '../../realtime/topics';
@@ -7,7 +7,7 @@ import type { PresenceSignal } from '../../realtime/topics';
 export class PresenceFeed {
   constructor(private readonly bus: EventBus) {}
 
-  changed(socket: SocketState): AsyncIterableIterator<PresenceSignal> {
+  changed(socket: SocketState): LiveFeed<PresenceSignal> {
     return topicFeed(this.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined), socket.tooSlow);
   }
 }

@@ -115,8 +115,10 @@ describe('deliveries', () => {
     const group = await createGroup(server, author, recipients);
     const outsider = await signUpUser(server);
     const sent = await sendMessage(server, author, group, { body: 'to everyone' });
-    const published: ReceiptEvent[] = [];
-    const tracker = new DeliveryTracker(server.parley.database.sql, { publish: (_topic, event) => published.push(event as ReceiptEvent) }, server.parley.logger);
+    // Each bus message the tracker publishes: a tick's receipts travel as one (one Redis publish, not one per pointer).
+    const messages: ReceiptEvent[][] = [];
+    const publisher = { publish: (_topic: string, event: unknown) => messages.push([event as ReceiptEvent]), publishAll: (_topic: string, events: unknown[]) => messages.push(events as ReceiptEvent[]) };
+    const tracker = new DeliveryTracker(server.parley.database.sql, publisher, server.parley.logger);
     // A tick's pushes: every recipient (one of them twice, the later seq winning), and an outsider's, which is ignored.
     for (const recipient of recipients) tracker.delivered(group, recipient.id, sent.seq);
     tracker.delivered(group, recipients[0]!.id, sent.seq - 1);
@@ -126,12 +128,14 @@ describe('deliveries', () => {
     await tracker.close();
     counting = false;
     expect(statements).toHaveLength(1);
+    expect(messages).toHaveLength(1);
+    const published = messages.flat();
     expect(published.map(({ receipt }) => [receipt.userId, receipt.lastDeliveredSeq]).sort()).toEqual(recipients.map((recipient) => [recipient.id, sent.seq]).sort());
     const members = await server.parley.database.prisma.chatMember.findMany({ where: { chatId: group, userId: { in: recipients.map((r) => r.id) } } });
     expect(members.map((member) => member.lastDeliveredSeq)).toEqual(recipients.map(() => sent.seq));
     // Nothing moves the second time: nothing is reported.
     for (const recipient of recipients) tracker.delivered(group, recipient.id, sent.seq);
     await tracker.close();
-    expect(published).toHaveLength(recipients.length);
+    expect(messages.flat()).toHaveLength(recipients.length);
   });
 });

@@ -32,6 +32,7 @@ const MESSAGE_ADDED = `subscription ($chatId: ID, $afterSeq: Int) {
   messageAdded(chatId: $chatId, afterSeq: $afterSeq) { id seq body chat { id } }
 }`;
 const CHAT_UPDATED = 'subscription { chatUpdated { kind chat { id } users { id } } }';
+const RECEIPT_UPDATED = 'subscription ($chatId: ID) { readReceiptUpdated(chatId: $chatId) { lastDeliveredSeq user { id } } }';
 const PRESENCE_CHANGED = 'subscription { presenceChanged { isOnline lastSeenAt user { id } } }';
 const USER_PRESENCE = 'query ($id: ID) { user(id: $id) { isOnline lastSeenAt } }';
 
@@ -40,6 +41,14 @@ interface AddedMessage {
   seq: number;
   body: string | null;
   chat: { id: string };
+}
+interface Receipt {
+  lastDeliveredSeq: number;
+  user: { id: string };
+}
+/** A receipt event as it travels through Redis. */
+interface ReceiptMove {
+  receipt: { userId: string; lastDeliveredSeq: number };
 }
 interface ChatUpdate {
   kind: string;
@@ -221,6 +230,35 @@ describe.skipIf(skipWithout(problems))('two instances sharing one PostgreSQL dat
       } finally {
         await publisher.close();
         await counted.close();
+      }
+    });
+  });
+
+  describe('readReceiptUpdated', () => {
+    it("tells a subscriber on B of the delivered pointers A's sockets moved, a tick's moves in one Redis message", async () => {
+      const [author, ...readers] = await Promise.all([signUpUser(a), signUpUser(a), signUpUser(a), signUpUser(a)]);
+      const chatId = await createGroup(b, author, readers);
+      const feeds = await Promise.all(readers.map(async (reader) => collect<AddedMessage>(await socketOn(a, reader), MESSAGE_ADDED, { chatId })));
+      for (const feed of feeds) await untilLive(feed, () => sendMessage(b, author, chatId, { body: 'live?' }));
+      const receipts = collect<Receipt>(await socketOn(b, author), RECEIPT_UPDATED, { chatId });
+      await untilLive(receipts, () => sendMessage(b, author, chatId, { body: 'receipts live?' }));
+      const channel = new Redis(SHARED_REDIS_URL);
+      const heard: string[] = [];
+      channel.on('message', (_channel: string, message: string) => heard.push(message));
+      await channel.subscribe('receipt.updated');
+      try {
+        const sent = await sendMessage(b, author, chatId, { body: 'to all three' });
+        const reached = (reader: TestUser) => receipts.values.some((receipt) => receipt.user.id === reader.id && receipt.lastDeliveredSeq === sent.seq);
+        await waitFor('every reader delivered, told on B', () => readers.every(reached));
+        // Each Redis message: one receipt event, or a batch of them.
+        const moves = heard.map((message) => {
+          const payload = JSON.parse(message) as ReceiptMove | { $batch: ReceiptMove[] };
+          return ('$batch' in payload ? payload.$batch : [payload]).filter(({ receipt }) => receipt.lastDeliveredSeq === sent.seq && receipt.userId !== author.id);
+        });
+        expect(moves.filter((carried) => carried.length > 0).map((carried) => carried.map(({ receipt }) => receipt.userId).sort())).toEqual([readers.map((reader) => reader.id).sort()]);
+        expect(receipts.errors).toEqual([]);
+      } finally {
+        await channel.quit();
       }
     });
   });

@@ -1,0 +1,196 @@
+import { LiveFeed, MAX_WAITING_EVENTS } from '../../realtime/live-feed';
+import type { MessageAddedEvent } from '../../realtime/topics';
+import type { Message } from './message.type';
+
+export const CATCH_UP_PAGE = 100;
+/** How long a message that came ahead of a missing seq waits for it before the database fills the gap. */
+export const GAP_GRACE_MS = 100;
+
+/** Events may have been lost (Redis came back): every chat is read again from its last delivered seq. */
+export const RESYNC = Symbol('resync');
+/** Past its grace period: the gap in this chat is filled from the database. */
+interface GapCheck {
+  gapIn: string;
+}
+export type MessageInput = MessageAddedEvent | typeof RESYNC | GapCheck;
+
+/** Where messageAdded subscriptions get what they share: views of events, stored pages, delivery tracking. */
+export interface MessageSource {
+  /** The event's message as this viewer sees it. */
+  viewOf(event: MessageAddedEvent, viewerId: string): Message;
+  /** Stored messages with afterSeq < seq (< beforeSeq), oldest first, at most CATCH_UP_PAGE. */
+  page(chatId: string, afterSeq: number, beforeSeq: number | undefined): Promise<MessageAddedEvent[]>;
+  /** A message of someone else's reached the viewer. */
+  delivered(message: Message, viewerId: string): void;
+}
+
+/** The subscriber: who they are, and the chats they are in now (kept by the socket registry). */
+export interface MessageViewer {
+  readonly userId: string;
+  readonly chatIds: ReadonlySet<string>;
+}
+
+interface Gap {
+  held: Map<number, Message>;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * messageAdded for one subscriber: each chat's messages in seq order, none missed and none twice.
+ * It remembers the last seq it delivered per chat, drops what it has already delivered, and fills
+ * any gap (a late event, an event lost while Redis was away) from the database, which is the truth.
+ * A live event that follows on is delivered at once, in the call that brought it. While the
+ * database is read (a replay, a gap, a resync), what arrives waits, in order, and is taken after.
+ */
+export class MessageStream extends LiveFeed<Message> {
+  private ahead: Map<string, Gap> | undefined;
+  /** Inputs waiting for a read to end (and, until the sink attaches, for the start). */
+  private waiting: MessageInput[] | undefined = [];
+
+  constructor(
+    private readonly source: MessageSource,
+    private readonly viewer: MessageViewer,
+    /** The one chat followed, or null for all the viewer's chats. */
+    private readonly chatId: string | null,
+    /** The last seq the subscriber knows, per chat. */
+    private readonly last: Map<string, number>,
+    onOverflow: () => void,
+  ) {
+    super(onOverflow);
+    this.onClose(() => this.ahead?.forEach(({ timer }) => clearTimeout(timer)));
+  }
+
+  /** An input from the feed's listeners: taken now, or after the read under way. */
+  take(input: MessageInput): void {
+    if (this.closed) return;
+    if (!this.waiting) return this.handle(input);
+    if (this.waiting.length < MAX_WAITING_EVENTS) this.waiting.push(input);
+    else this.overflow();
+  }
+
+  /** The subscriber is attached: one chat from a seq replays first; then what waited is taken. */
+  protected override started(): void {
+    const chat = this.chatId;
+    if (chat !== null) this.read(() => this.catchUp(chat, this.last.get(chat)!));
+    else this.resume();
+  }
+
+  private handle(input: MessageInput): void {
+    if (input === RESYNC) this.read(() => this.resync());
+    else if ('gapIn' in input) this.fillGap(input.gapIn);
+    else this.live(input);
+  }
+
+  private live(event: MessageAddedEvent): void {
+    const chat = event.chatId;
+    // Per-event authorization: the viewer is in the chat now (not merely when subscribing), and it is the one asked for.
+    if (!this.viewer.chatIds.has(chat) || (this.chatId !== null && this.chatId !== chat)) return;
+    const last = this.last.get(chat);
+    if (last !== undefined && event.message.seq <= last) return;
+    const message = this.source.viewOf(event, this.viewer.userId);
+    if (last !== undefined && message.seq > last + 1) {
+      // Sends to one chat commit in parallel, so their events may cross: the one missing is most
+      // often a moment behind. It is waited for briefly before the database is asked.
+      this.hold(message);
+      return;
+    }
+    this.deliver(message);
+    this.release(chat);
+  }
+
+  private deliver(message: Message): void {
+    this.last.set(message.chatId, message.seq);
+    if (message.authorId !== this.viewer.userId) this.source.delivered(message, this.viewer.userId);
+    this.push(message);
+  }
+
+  /** Runs `work` (a read), with every input meanwhile waiting; then takes them in order. */
+  private read(work: () => Promise<void>): void {
+    this.waiting ??= [];
+    work().then(
+      () => this.resume(),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  private resume(): void {
+    const waiting = this.waiting ?? [];
+    this.waiting = undefined;
+    for (let index = 0; index < waiting.length && !this.closed; index += 1) {
+      this.handle(waiting[index]!);
+      // That input started another read: the rest waits for it, ahead of anything newer.
+      const again = this.waiting as MessageInput[] | undefined;
+      if (again) return void again.push(...waiting.slice(index + 1));
+    }
+  }
+
+  /** Delivers the stored messages of `chat` after `afterSeq` (and below `beforeSeq`), a page at a time. */
+  private async catchUp(chat: string, afterSeq: number, beforeSeq?: number): Promise<void> {
+    for (let cursor = afterSeq; ; ) {
+      const stored = await this.source.page(chat, cursor, beforeSeq);
+      if (this.closed) return;
+      for (const event of stored) this.deliver(this.source.viewOf(event, this.viewer.userId));
+      if (stored.length < CATCH_UP_PAGE) return;
+      cursor = stored.at(-1)!.message.seq;
+    }
+  }
+
+  private async resync(): Promise<void> {
+    for (const [chat, seq] of [...this.last]) {
+      if (!this.viewer.chatIds.has(chat)) continue;
+      await this.catchUp(chat, seq);
+      if (this.closed) return;
+      this.release(chat);
+    }
+  }
+
+  private hold(message: Message): void {
+    this.ahead ??= new Map();
+    let gap = this.ahead.get(message.chatId);
+    if (!gap) this.ahead.set(message.chatId, (gap = { held: new Map(), timer: undefined }));
+    gap.held.set(message.seq, message);
+    gap.timer ??= this.graceFor(message.chatId);
+  }
+
+  private graceFor(chat: string): NodeJS.Timeout {
+    return setTimeout(() => this.take({ gapIn: chat }), GAP_GRACE_MS);
+  }
+
+  /** The missing events did not come: the database fills the gap (what it does not hold never existed). */
+  private fillGap(chat: string): void {
+    const gap = this.ahead?.get(chat);
+    if (!gap) return;
+    gap.timer = undefined;
+    if (!this.viewer.chatIds.has(chat)) {
+      this.ahead!.delete(chat);
+      return;
+    }
+    const filledTo = Math.max(...gap.held.keys());
+    this.read(async () => {
+      await this.catchUp(chat, this.last.get(chat)!, filledTo);
+      if (!this.closed) this.release(chat, filledTo);
+    });
+  }
+
+  /**
+   * Delivers the held messages of `chat` past its last delivered seq, in order: those that follow
+   * on, and every one up to `filledTo` (the database has given all there is below it).
+   */
+  private release(chat: string, filledTo = 0): void {
+    const gap = this.ahead?.get(chat);
+    if (!gap) return;
+    let last = this.last.get(chat)!;
+    for (const seq of [...gap.held.keys()].sort((a, b) => a - b)) {
+      if (seq > last + 1 && seq > filledTo) break;
+      const message = gap.held.get(seq)!;
+      gap.held.delete(seq);
+      if (seq > last) this.deliver(message);
+      last = Math.max(last, seq);
+    }
+    if (gap.held.size > 0) gap.timer ??= this.graceFor(chat);
+    else {
+      clearTimeout(gap.timer);
+      this.ahead!.delete(chat);
+    }
+  }
+}
