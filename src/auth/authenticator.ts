@@ -36,13 +36,21 @@ export class Authenticator {
 
   async verify(accessToken: string): Promise<Viewer> {
     const claims = await this.tokens.verify(accessToken);
-    const session = await this.sessions.get(claims.sessionId);
+    return this.recheck({ userId: claims.userId, sessionId: claims.sessionId, accessTokenExpiresAt: claims.expiresAt });
+  }
+
+  /**
+   * The viewer of a token verified earlier (a socket's, checked when it signed in), if its session
+   * is still live: the token itself needs no second check, since the socket closes when it expires.
+   */
+  async recheck(viewer: Viewer): Promise<Viewer> {
+    const session = await this.sessions.get(viewer.sessionId);
     const now = Date.now();
-    if (!session || session.userId !== claims.userId || session.revokedAt || session.expiresAt.getTime() <= now) {
+    if (!session || session.userId !== viewer.userId || session.revokedAt || session.expiresAt.getTime() <= now) {
       throw new UnauthenticatedError('This session has ended; sign in again.');
     }
-    this.touches.used(claims.sessionId, session, now);
-    return { userId: claims.userId, sessionId: claims.sessionId, accessTokenExpiresAt: claims.expiresAt };
+    this.touches.used(viewer.sessionId, session, now);
+    return viewer;
   }
 
   /** Stops following revocations and writes the pending lastUsedAt (before the database closes). */

@@ -4,6 +4,11 @@ import type { Topic, Topics } from './topics';
 /** More events than this waiting for one subscriber means it cannot keep up: it ends, and the client catches up. */
 export const MAX_WAITING_EVENTS = 1_000;
 
+/** The socket a feed's events go to: closed (1013) when its reader falls too far behind, so that the client catches up. */
+export interface Reader {
+  tooSlow(): void;
+}
+
 /** Where a live subscription's events go, one at a time and in order, as they happen. */
 export interface LiveSink<T> {
   deliver(item: T): void;
@@ -26,8 +31,7 @@ export class LiveFeed<T> implements AsyncIterable<T> {
   private cleanups: (() => void)[] | undefined;
   protected closed = false;
 
-  /** `onOverflow` runs when the subscriber falls too far behind (its socket is closed with 1013). */
-  constructor(private readonly onOverflow: () => void) {}
+  constructor(private readonly reader: Reader) {}
 
   onClose(cleanup: () => void): void {
     if (this.closed) cleanup();
@@ -54,7 +58,7 @@ export class LiveFeed<T> implements AsyncIterable<T> {
   /** The subscriber cannot keep up: the feed ends, and its socket is closed so that the client catches up. */
   protected overflow(): void {
     this.close();
-    this.onOverflow();
+    this.reader.tooSlow();
   }
 
   /** Hands every event to `sink` from now on, those that came before it first. */
@@ -132,20 +136,11 @@ export function topicFeed<TTopic extends Topic, TOut>(
   bus: EventBus,
   topic: TTopic,
   select: (payload: Topics[TTopic][0]) => TOut | undefined,
-  onOverflow: () => void,
+  reader: Reader,
 ): LiveFeed<TOut> {
-  return feedOf((handler) => bus.listen(topic, handler), select, onOverflow);
-}
-
-/** The events `listen` hands over that `select` keeps; `listen` returns what stops it. */
-export function feedOf<TIn, TOut>(
-  listen: (handler: (payload: TIn) => void) => () => void,
-  select: (payload: TIn) => TOut | undefined,
-  onOverflow: () => void,
-): LiveFeed<TOut> {
-  const feed = new LiveFeed<TOut>(onOverflow);
+  const feed = new LiveFeed<TOut>(reader);
   feed.onClose(
-    listen((payload) => {
+    bus.listen(topic, (payload) => {
       const selected = select(payload);
       if (selected !== undefined) feed.push(selected);
     }),

@@ -2,13 +2,25 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
+import { Deadlines } from './deadlines';
 import type { EventBus } from './pubsub';
 import type { Presence } from './presence';
 import type { ChatUpdateEvent, FriendshipChange, SessionRevocation, Topic, Topics } from './topics';
 
 /** Topics whose events belong to one chat: they are routed to the sockets in that chat, and no others. */
 export type ChatTopic = { [TTopic in Topic]: Topics[TTopic][0] extends { chatId: string } ? TTopic : never }[Topic];
-type ChatHandler = (payload: { chatId: string }) => void;
+
+/** A live subscription's hold on one chat topic: it takes the topic's events in the socket's chats as they come. */
+export interface ChatListener<T> {
+  take(event: T): void;
+  /** Events may have been lost (Redis came back after an outage): catch up from the database. */
+  resync?(): void;
+}
+
+interface Listening {
+  topic: ChatTopic;
+  listener: ChatListener<never>;
+}
 
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
@@ -37,9 +49,8 @@ export class UserAccess {
 
 /** One open socket: its viewer, and its subscriptions to chat topics. */
 export class SocketState {
-  expiryTimer: NodeJS.Timeout | undefined;
-  /** This socket's subscriptions to chat topics, which the registry calls for events of its chats. */
-  readonly handlers = new Map<ChatTopic, Set<ChatHandler>>();
+  /** This socket's subscriptions to chat topics, which the registry calls for events of its chats (replaced, never changed in place). */
+  listeners: readonly Listening[] = [];
 
   constructor(
     readonly viewer: Viewer,
@@ -63,7 +74,9 @@ export class SocketState {
   }
 
   /** This socket's reader cannot keep up: close it (1013) so that the client reconnects and catches up. */
-  readonly tooSlow = (): void => closeTooSlow(this.socket);
+  tooSlow(): void {
+    closeTooSlow(this.socket);
+  }
 }
 
 /**
@@ -77,6 +90,8 @@ export class SocketRegistry {
   /** Per chat topic, the sockets with a subscription to it: events nobody here follows cost nothing. */
   private readonly listening = new Map<ChatTopic, Set<SocketState>>();
   private readonly stop: (() => void)[] = [];
+  /** A socket lives no longer than its access token: the client reconnects with a fresh one. */
+  private readonly expiries = new Deadlines<SocketState>((state) => state.socket.close(CLOSE_SESSION_ENDED, 'Access token expired'));
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -88,11 +103,13 @@ export class SocketRegistry {
       bus.listen('chat.updated', (event) => this.onChatUpdated(event)),
       bus.listen('friendship.changed', (event) => this.onFriendshipChanged(event)),
       bus.listen('session.revoked', (event) => this.onSessionRevoked(event)),
-      // Membership events may have been lost while Redis was away: every user's access is read again.
+      // Events may have been lost while Redis was away: every user's access is read again, and
+      // every subscription that can catches up.
       bus.onResync(() => {
         for (const [userId, access] of this.byUser) {
           this.loadAccess(userId, access).catch((error: Error) => this.logger.warn({ err: error.message, userId }, 'access not read again after resync'));
         }
+        for (const access of this.byUser.values()) for (const state of access.sockets) for (const { listener } of state.listeners) listener.resync?.();
       }),
     );
   }
@@ -115,13 +132,10 @@ export class SocketRegistry {
       this.forget(state);
       throw error;
     }
-    // A socket lives no longer than its access token: the client reconnects with a fresh one.
-    const remaining = viewer.accessTokenExpiresAt.getTime() - Date.now();
-    state.expiryTimer = setTimeout(() => socket.close(CLOSE_SESSION_ENDED, 'Access token expired'), Math.max(0, remaining));
+    this.expiries.add(state, viewer.accessTokenExpiresAt.getTime());
     try {
       await this.presence.connect(viewer.userId);
     } catch (error) {
-      clearTimeout(state.expiryTimer);
       this.forget(state);
       throw error;
     }
@@ -129,23 +143,25 @@ export class SocketRegistry {
   }
 
   /**
-   * Calls `handler` for every event of `topic` in a chat the socket is in when the event arrives
-   * (membership events are applied first: a removed member hears nothing more, at once).
+   * Hands `listener` every event of `topic` in a chat the socket is in when the event arrives
+   * (membership events are applied first: a removed member hears nothing more, at once), until
+   * `stopListening`.
    */
-  listenInChats<TTopic extends ChatTopic>(state: SocketState, topic: TTopic, handler: (payload: Topics[TTopic][0]) => void): () => void {
+  listenInChats<TTopic extends ChatTopic>(state: SocketState, topic: TTopic, listener: ChatListener<Topics[TTopic][0]>): void {
     let listening = this.listening.get(topic);
     if (!listening) {
       this.listening.set(topic, (listening = new Set()));
       this.stop.push(this.bus.listen(topic, (event) => this.route(topic, event)));
     }
-    const handlers = state.handlers.get(topic) ?? new Set();
-    state.handlers.set(topic, handlers);
-    handlers.add(handler as ChatHandler);
+    state.listeners = [...state.listeners, { topic, listener: listener as ChatListener<never> }];
     listening.add(state);
-    return () => {
-      handlers.delete(handler as ChatHandler);
-      if (handlers.size === 0) listening.delete(state);
-    };
+  }
+
+  stopListening(state: SocketState, listener: ChatListener<never>): void {
+    const entry = state.listeners.find((candidate) => candidate.listener === listener);
+    if (!entry) return;
+    state.listeners = state.listeners.filter((candidate) => candidate !== entry);
+    if (!state.listeners.some(({ topic }) => topic === entry.topic)) this.listening.get(entry.topic)?.delete(state);
   }
 
   /** Hands the event to the subscriptions of the sockets in its chat, walking whichever is fewer: the chat's users, or the topic's sockets. */
@@ -154,7 +170,7 @@ export class SocketRegistry {
     const users = this.byChat.get(event.chatId);
     if (!listening?.size || !users) return;
     const tell = (state: SocketState) => {
-      for (const handler of state.handlers.get(topic) ?? []) handler(event);
+      for (const entry of state.listeners) if (entry.topic === topic) entry.listener.take(event as never);
     };
     if (listening.size < users.size) {
       for (const state of listening) if (state.access.chatIds.has(event.chatId)) tell(state);
@@ -182,13 +198,13 @@ export class SocketRegistry {
   }
 
   async close(state: SocketState): Promise<void> {
-    clearTimeout(state.expiryTimer);
     if (this.forget(state)) await this.presence.disconnect(state.userId);
   }
 
   /** Takes the socket out of the registry (and its user, with their last socket); false when it was not in it. */
   private forget(state: SocketState): boolean {
-    state.handlers.clear();
+    this.expiries.delete(state);
+    state.listeners = [];
     for (const listening of this.listening.values()) listening.delete(state);
     const { access } = state;
     if (!access.sockets.delete(state)) return false;
@@ -201,6 +217,7 @@ export class SocketRegistry {
 
   async closeAll(): Promise<void> {
     for (const stop of this.stop) stop();
+    this.expiries.close();
     await Promise.all([...this.byUser.values()].flatMap((access) => [...access.sockets]).map((state) => this.close(state)));
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Authenticator, Viewer } from '../auth/authenticator';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -45,11 +46,18 @@ export interface ContextDependencies {
   feeds: Feeds;
 }
 
+/** A logger whose child naming the operation's requestId is made when the operation first logs. */
+export class ChildLogOf {
+  constructor(readonly parent: FastifyBaseLogger) {}
+}
+
 export interface RequestFacts {
-  requestId: string;
-  /** The operation's logger, or how to make it when it is first used. */
-  log: FastifyBaseLogger | (() => FastifyBaseLogger);
-  authorization: string | undefined;
+  /** Made on first use when absent (a socket's operations: most never need one). */
+  requestId?: string;
+  /** The operation's logger, or the one whose child it will use. */
+  log: FastifyBaseLogger | ChildLogOf;
+  /** Over HTTP, the Authorization header; a socket's operations recheck the socket's viewer instead. */
+  authorization?: string;
   userAgent: string | undefined;
   clientAddress: string;
   socket?: SocketState;
@@ -67,7 +75,7 @@ export function createContext(dependencies: ContextDependencies, request: Reques
  * before executing (own properties, same prototype): the copy sees the same fields and getters.
  */
 class OperationContext implements Context {
-  readonly requestId: string;
+  private id: string | undefined;
   readonly userAgent: string | undefined;
   readonly clientAddress: string;
   readonly realtime: Realtime;
@@ -81,8 +89,8 @@ class OperationContext implements Context {
     private readonly dependencies: ContextDependencies,
     private readonly request: RequestFacts,
   ) {
-    this.requestId = request.requestId;
-    this.logger = typeof request.log === 'function' ? undefined : request.log;
+    this.id = request.requestId;
+    this.logger = request.log instanceof ChildLogOf ? undefined : request.log;
     this.userAgent = request.userAgent;
     this.clientAddress = request.clientAddress;
     this.realtime = dependencies.realtime;
@@ -90,12 +98,18 @@ class OperationContext implements Context {
     this.socket = request.socket;
   }
 
+  get requestId(): string {
+    return (this.id ??= randomUUID());
+  }
+
   viewer(): Promise<Viewer | null> {
-    return (this.signedIn ??= this.dependencies.authenticator.authenticate(this.request.authorization));
+    const { authenticator } = this.dependencies;
+    return (this.signedIn ??= this.socket ? authenticator.recheck(this.socket.viewer) : authenticator.authenticate(this.request.authorization));
   }
 
   get log(): FastifyBaseLogger {
-    return (this.logger ??= typeof this.request.log === 'function' ? this.request.log() : this.request.log);
+    const { log } = this.request;
+    return (this.logger ??= log instanceof ChildLogOf ? log.parent.child({ reqId: this.requestId }) : log);
   }
 
   /** Made on first use: most operations that need none (`__typename`, sign-in) never pay for them. */

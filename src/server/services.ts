@@ -74,7 +74,7 @@ export function createServices(
     realtime,
     deliveries,
     feeds: {
-      messages: new MessageFeed(prisma, events, realtime.sockets, deliveries),
+      messages: new MessageFeed(prisma, realtime.sockets, deliveries),
       typing: new TypingFeed(prisma, realtime.sockets),
       chats: new ChatUpdateFeed(events),
       presence: new PresenceFeed(events),

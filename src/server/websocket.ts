@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
+import { type ExecutionResult, getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
 import { CloseCode, MessageType } from 'graphql-ws';
 import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
 import { CLOSE_TRY_AGAIN_LATER, closeTooSlow, type SocketState } from '../realtime/sockets';
-import { type Context, type ContextDependencies, createContext } from './context';
+import { ChildLogOf, type Context, type ContextDependencies, createContext } from './context';
 import type { CompiledOperations } from './executor';
 import { clientFaultOf, formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
@@ -27,9 +26,13 @@ const MAX_CLOSE_REASON_BYTES = 123;
 /** Every interval each socket is pinged; one that did not answer the previous ping is dropped. */
 function pingIdleSockets(wss: WebSocketServer, intervalMs: number): () => void {
   const alive = new WeakSet<WebSocket>();
+  // One listener for every socket (ws calls it with the socket as `this`), not a closure each.
+  function answered(this: WebSocket) {
+    alive.add(this);
+  }
   wss.on('connection', (socket) => {
     alive.add(socket);
-    socket.on('pong', () => alive.add(socket));
+    socket.on('pong', answered);
   });
   const timer = setInterval(() => {
     for (const socket of wss.clients) {
@@ -44,7 +47,6 @@ function pingIdleSockets(wss: WebSocketServer, intervalMs: number): () => void {
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 interface Connection {
-  authorization: string;
   socket: SocketState;
   /** Queries and mutations over the socket too, when the client asks (connectionParams.allowQueriesAndMutations). */
   allowAllOperations: boolean;
@@ -77,13 +79,14 @@ export function attachWebSocket(options: {
   const stopPinging = pingIdleSockets(wss, options.pingIntervalMs);
   const connections = new WeakMap<object, Connection>();
   const outlets = new WeakMap<object, LiveOutlet>();
+  const socketLog = new ChildLogOf(options.logger);
   const server = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
       // Each event resolved by the compiled document (an event the feed shares, once for all its receivers) and written to its outlet.
       subscribe: liveExecution(options.schema, options.operations, (args) => outlets.get(args)),
-      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
+        server.initialized(ctx.extra.socket);
         const badParams = connectionParamsProblem(ctx.connectionParams);
         if (badParams) {
           // 4400: graphql-ws clients do not retry a request the server calls bad.
@@ -117,7 +120,10 @@ export function attachWebSocket(options: {
           await realtime.sockets.close(socket);
           return false;
         }
-        connections.set(ctx, { authorization, socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
+        connections.set(ctx, { socket, allowAllOperations: ctx.connectionParams?.allowQueriesAndMutations === true });
+        // The token has done its work: from now on the socket's viewer is rechecked. Left alone,
+        // graphql-ws would keep connectionParams (and the token in it) for the life of the socket.
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         return true;
       },
       onClose: async (ctx) => {
@@ -144,23 +150,18 @@ export function attachWebSocket(options: {
         const badText = operation && inputTextProblem(checked.document, operation, payload.variables);
         if (badText) return [badText];
         const args = { schema: options.schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
-        if (operation?.operation === 'subscription') outlets.set(args, outletOf(ctx.extra.socket, id));
+        if (operation?.operation === 'subscription') outlets.set(args, new SocketOutlet(ctx.extra.socket, id));
         return args;
       },
-      context: (ctx): Context => {
-        const requestId = randomUUID();
-        const connection = connections.get(ctx);
-        // The token is checked again per operation, so a revoked session stops working on open sockets too.
-        return createContext(options.context, {
-          requestId,
-          // Made on first use: most subscriptions never log, and a child logger per subscription adds up.
-          log: () => options.logger.child({ reqId: requestId }),
-          authorization: connection?.authorization,
+      context: (ctx): Context =>
+        // The session is checked again per operation, so a revoked session stops working on open sockets too.
+        // The requestId and the child logger are made on first use: most subscriptions never log.
+        createContext(options.context, {
+          log: socketLog,
           userAgent: ctx.extra.userAgent,
           clientAddress: ctx.extra.clientAddress,
-          socket: connection?.socket,
-        });
-      },
+          socket: connections.get(ctx)?.socket,
+        }),
       onNext: (ctx, _id, _payload, args, result) => {
         if (!keepsUp(ctx.extra.socket)) return;
         if (!result.errors) return;
@@ -172,6 +173,7 @@ export function attachWebSocket(options: {
     wss,
     options.logger,
     addressOf,
+    CONNECTION_INIT_TIMEOUT_MS,
   );
   return {
     close: async () => {
@@ -192,16 +194,22 @@ function keepsUp(socket: WebSocket): boolean {
  * Where a subscription's events go: graphql-ws `next` frames written straight to the socket, a
  * shared result's serialization reused as it is (a socket that does not keep up is closed instead).
  */
-function outletOf(socket: WebSocket, id: string): LiveOutlet {
-  const head = `{"id":${JSON.stringify(id)},"type":"${MessageType.Next}","payload":`;
-  return {
-    send: (result, json, context) => {
-      if (socket.readyState !== socket.OPEN || !keepsUp(socket)) return;
-      const masked = result.errors ? { ...result, errors: result.errors.map((error) => maskForSocket(error as GraphQLError, context as Context)) } : result;
-      socket.send(`${head}${json ?? JSON.stringify(masked)}}`);
-    },
-    tooSlow: () => closeTooSlow(socket),
-  };
+class SocketOutlet implements LiveOutlet {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly id: string,
+  ) {}
+
+  send(result: ExecutionResult, json: string | undefined, context: unknown): void {
+    const { socket } = this;
+    if (socket.readyState !== socket.OPEN || !keepsUp(socket)) return;
+    const masked = result.errors ? { ...result, errors: result.errors.map((error) => maskForSocket(error as GraphQLError, context as Context)) } : result;
+    socket.send(`{"id":${JSON.stringify(this.id)},"type":"${MessageType.Next}","payload":${json ?? JSON.stringify(masked)}}`);
+  }
+
+  tooSlow(): void {
+    closeTooSlow(this.socket);
+  }
 }
 
 /** The same masking as over HTTP: an unexpected error is logged in full and reaches the client as a bare INTERNAL_SERVER_ERROR. */

@@ -9,7 +9,7 @@ function collecting<T>() {
 
 describe('LiveFeed', () => {
   it('keeps what is pushed before a sink attaches, then hands everything over in order, at once', () => {
-    const feed = new LiveFeed<number>(() => {});
+    const feed = new LiveFeed<number>({ tooSlow: () => {} });
     feed.push(1);
     feed.push(2);
     const { got, sink } = collecting<number>();
@@ -21,7 +21,7 @@ describe('LiveFeed', () => {
 
   it('tells a failure to the sink, now or when it attaches, and runs its cleanups once', () => {
     const cleanup = vi.fn();
-    const early = new LiveFeed<number>(() => {});
+    const early = new LiveFeed<number>({ tooSlow: () => {} });
     early.onClose(cleanup);
     early.fail(new Error('gone'));
     early.fail(new Error('again'));
@@ -34,7 +34,7 @@ describe('LiveFeed', () => {
   it('ends, and calls onOverflow, when too many events wait for a sink', () => {
     const overflow = vi.fn();
     const cleanup = vi.fn();
-    const feed = new LiveFeed<number>(overflow);
+    const feed = new LiveFeed<number>({ tooSlow: overflow });
     feed.onClose(cleanup);
     for (let item = 0; item <= MAX_WAITING_EVENTS; item += 1) feed.push(item);
     expect(overflow).toHaveBeenCalledOnce();
@@ -43,7 +43,7 @@ describe('LiveFeed', () => {
   });
 
   it('drops what is pushed after close, and runs a cleanup given after close at once', () => {
-    const feed = new LiveFeed<number>(() => {});
+    const feed = new LiveFeed<number>({ tooSlow: () => {} });
     const { got, sink } = collecting<number>();
     feed.attach(sink);
     feed.close();
@@ -55,7 +55,7 @@ describe('LiveFeed', () => {
   });
 
   it('can be read as an async iterator, which closes the feed on return', async () => {
-    const feed = new LiveFeed<number>(() => {});
+    const feed = new LiveFeed<number>({ tooSlow: () => {} });
     feed.push(1);
     const iterator = feed[Symbol.asyncIterator]();
     expect(await iterator.next()).toEqual({ value: 1, done: false });

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CATCH_UP_PAGE, GAP_GRACE_MS, type MessageSource, MessageStream, RESYNC } from '../../src/modules/messages/message-stream';
+import { CATCH_UP_PAGE, GAP_GRACE_MS, type MessageSource, MessageStream } from '../../src/modules/messages/message-stream';
 import type { Message } from '../../src/modules/messages/message.type';
 import type { MessageAddedEvent } from '../../src/realtime/topics';
 import { MAX_WAITING_EVENTS } from '../../src/realtime/live-feed';
+import type { SocketState } from '../../src/realtime/sockets';
 
 const VIEWER = 'viewer';
 const OTHER = 'other';
@@ -53,11 +54,13 @@ function setUp(options: { chatId?: string | null; last?: [string, number][]; cha
   const source = new FakeSource();
   const chatIds = new Set(options.chats ?? ['a', 'b']);
   const overflowed = vi.fn();
-  const stream = new MessageStream(source, { userId: VIEWER, chatIds }, options.chatId ?? null, new Map(options.last ?? [['a', 0], ['b', 0]]), overflowed);
+  const socket = { userId: VIEWER, chatIds, tooSlow: overflowed } as unknown as SocketState;
+  const routing = { listenInChats: vi.fn(), stopListening: vi.fn() };
+  const stream = new MessageStream(routing, socket, source, options.chatId ?? null, new Map(options.last ?? [['a', 0], ['b', 0]]));
   const got: string[] = [];
   const failures: unknown[] = [];
   stream.attach({ deliver: (message) => got.push(message.id), fail: (error) => failures.push(error) });
-  return { source, chatIds, stream, got, failures, overflowed };
+  return { source, chatIds, stream, got, failures, overflowed, routing };
 }
 
 describe('MessageStream', () => {
@@ -128,7 +131,7 @@ describe('MessageStream', () => {
     const { stream, got, source } = setUp({ last: [['a', 1], ['b', 0]] });
     source.stored.set('a', 3);
     source.stored.set('b', 1);
-    stream.take(RESYNC);
+    stream.resync();
     stream.take(event('a', 4));
     await source.answerAll();
     expect(got).toEqual(['a-2', 'a-3', 'b-1', 'a-4']);
@@ -137,7 +140,7 @@ describe('MessageStream', () => {
   it('keeps what waited behind an input that starts another read waiting for that one too', async () => {
     const { stream, got, source } = setUp({ chatId: 'a', last: [['a', 0]] });
     source.stored.set('a', 1);
-    stream.take(RESYNC);
+    stream.resync();
     stream.take(event('a', 3));
     source.reads.shift()!.answer();
     await flush();
@@ -168,17 +171,19 @@ describe('MessageStream', () => {
 
   it('gives up on a subscriber that lets too many events wait, instead of buffering without end', () => {
     const { stream, overflowed } = setUp();
-    stream.take(RESYNC);
+    stream.resync();
     for (let seq = 1; seq <= MAX_WAITING_EVENTS + 1; seq += 1) stream.take(event('a', seq));
     expect(overflowed).toHaveBeenCalledOnce();
     expect(stream.ended).toBe(true);
   });
 
-  it('clears its timers when closed', () => {
-    const { stream, source } = setUp();
+  it('listens to message.added from its making, and clears its timers and stops listening when closed', () => {
+    const { stream, source, routing } = setUp();
+    expect(routing.listenInChats).toHaveBeenCalledWith(expect.anything(), 'message.added', stream);
     stream.take(event('a', 3));
     stream.close();
     vi.advanceTimersByTime(GAP_GRACE_MS * 2);
     expect(source.reads).toEqual([]);
+    expect(routing.stopListening).toHaveBeenCalledWith(expect.anything(), stream);
   });
 });

@@ -10,6 +10,6 @@ export class ChatUpdateFeed {
   updated(socket: SocketState): LiveFeed<ChatUpdateEvent> {
     // Members after the event, and those it concerns: a removed member hears of it one last time.
     const concerns = (event: ChatUpdateEvent) => event.memberIds.includes(socket.userId) || event.userIds.includes(socket.userId);
-    return topicFeed(this.bus, 'chat.updated', (event) => (concerns(event) ? event : undefined), socket.tooSlow);
+    return topicFeed(this.bus, 'chat.updated', (event) => (concerns(event) ? event : undefined), socket);
   }
 }

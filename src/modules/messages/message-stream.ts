@@ -1,4 +1,6 @@
-import { LiveFeed, MAX_WAITING_EVENTS } from '../../realtime/live-feed';
+import { ChatFeed, type ChatRouting } from '../../realtime/chat-feed';
+import { MAX_WAITING_EVENTS } from '../../realtime/live-feed';
+import type { SocketState } from '../../realtime/sockets';
 import type { MessageAddedEvent } from '../../realtime/topics';
 import type { Message } from './message.type';
 
@@ -24,11 +26,6 @@ export interface MessageSource {
   delivered(message: Message, viewerId: string): void;
 }
 
-/** The subscriber: who they are, and the chats they are in now (kept by the socket registry). */
-export interface MessageViewer {
-  readonly userId: string;
-  readonly chatIds: ReadonlySet<string>;
-}
 
 interface Gap {
   held: Map<number, Message>;
@@ -42,30 +39,38 @@ interface Gap {
  * A live event that follows on is delivered at once, in the call that brought it. While the
  * database is read (a replay, a gap, a resync), what arrives waits, in order, and is taken after.
  */
-export class MessageStream extends LiveFeed<Message> {
+export class MessageStream extends ChatFeed<'message.added', Message> {
   private ahead: Map<string, Gap> | undefined;
   /** Inputs waiting for a read to end (and, until the sink attaches, for the start). */
   private waiting: MessageInput[] | undefined = [];
 
   constructor(
+    routing: ChatRouting,
+    socket: SocketState,
     private readonly source: MessageSource,
-    private readonly viewer: MessageViewer,
     /** The one chat followed, or null for all the viewer's chats. */
     private readonly chatId: string | null,
     /** The last seq the subscriber knows, per chat. */
     private readonly last: Map<string, number>,
-    onOverflow: () => void,
   ) {
-    super(onOverflow);
-    this.onClose(() => this.ahead?.forEach(({ timer }) => clearTimeout(timer)));
+    super(routing, socket, 'message.added');
   }
 
-  /** An input from the feed's listeners: taken now, or after the read under way. */
+  /** A live event, or an input of its own: taken now, or after the read under way. */
   take(input: MessageInput): void {
     if (this.closed) return;
     if (!this.waiting) return this.handle(input);
     if (this.waiting.length < MAX_WAITING_EVENTS) this.waiting.push(input);
     else this.overflow();
+  }
+
+  resync(): void {
+    this.take(RESYNC);
+  }
+
+  override close(): void {
+    this.ahead?.forEach(({ timer }) => clearTimeout(timer));
+    super.close();
   }
 
   /** The subscriber is attached: one chat from a seq replays first; then what waited is taken. */
@@ -76,7 +81,7 @@ export class MessageStream extends LiveFeed<Message> {
   }
 
   private handle(input: MessageInput): void {
-    if (input === RESYNC) this.read(() => this.resync());
+    if (input === RESYNC) this.read(() => this.catchUpEveryChat());
     else if ('gapIn' in input) this.fillGap(input.gapIn);
     else this.live(input);
   }
@@ -84,10 +89,10 @@ export class MessageStream extends LiveFeed<Message> {
   private live(event: MessageAddedEvent): void {
     const chat = event.chatId;
     // Per-event authorization: the viewer is in the chat now (not merely when subscribing), and it is the one asked for.
-    if (!this.viewer.chatIds.has(chat) || (this.chatId !== null && this.chatId !== chat)) return;
+    if (!this.socket.chatIds.has(chat) || (this.chatId !== null && this.chatId !== chat)) return;
     const last = this.last.get(chat);
     if (last !== undefined && event.message.seq <= last) return;
-    const message = this.source.viewOf(event, this.viewer.userId);
+    const message = this.source.viewOf(event, this.socket.userId);
     if (last !== undefined && message.seq > last + 1) {
       // Sends to one chat commit in parallel, so their events may cross: the one missing is most
       // often a moment behind. It is waited for briefly before the database is asked.
@@ -100,7 +105,7 @@ export class MessageStream extends LiveFeed<Message> {
 
   private deliver(message: Message): void {
     this.last.set(message.chatId, message.seq);
-    if (message.authorId !== this.viewer.userId) this.source.delivered(message, this.viewer.userId);
+    if (message.authorId !== this.socket.userId) this.source.delivered(message, this.socket.userId);
     this.push(message);
   }
 
@@ -129,15 +134,15 @@ export class MessageStream extends LiveFeed<Message> {
     for (let cursor = afterSeq; ; ) {
       const stored = await this.source.page(chat, cursor, beforeSeq);
       if (this.closed) return;
-      for (const event of stored) this.deliver(this.source.viewOf(event, this.viewer.userId));
+      for (const event of stored) this.deliver(this.source.viewOf(event, this.socket.userId));
       if (stored.length < CATCH_UP_PAGE) return;
       cursor = stored.at(-1)!.message.seq;
     }
   }
 
-  private async resync(): Promise<void> {
+  private async catchUpEveryChat(): Promise<void> {
     for (const [chat, seq] of [...this.last]) {
-      if (!this.viewer.chatIds.has(chat)) continue;
+      if (!this.socket.chatIds.has(chat)) continue;
       await this.catchUp(chat, seq);
       if (this.closed) return;
       this.release(chat);
@@ -161,7 +166,7 @@ export class MessageStream extends LiveFeed<Message> {
     const gap = this.ahead?.get(chat);
     if (!gap) return;
     gap.timer = undefined;
-    if (!this.viewer.chatIds.has(chat)) {
+    if (!this.socket.chatIds.has(chat)) {
       this.ahead!.delete(chat);
       return;
     }

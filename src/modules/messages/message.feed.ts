@@ -1,15 +1,15 @@
 import { BadInputError } from '../../errors/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { feedOf, type LiveFeed } from '../../realtime/live-feed';
-import type { EventBus } from '../../realtime/pubsub';
+import { SelectedChatFeed } from '../../realtime/chat-feed';
+import type { LiveFeed } from '../../realtime/live-feed';
 import type { SocketRegistry, SocketState } from '../../realtime/sockets';
-import type { MessageAddedEvent, MessageEvent, ReceiptEvent } from '../../realtime/topics';
+import type { MessageAddedEvent } from '../../realtime/topics';
 import { sameForEveryViewer } from '../../server/live-execution';
 import { assertChatMember } from '../chats/chat.access';
 import { chatColumns } from '../chats/chat.type';
 import { toUser, userColumns } from '../users/user.type';
 import type { DeliveryTracker } from './deliveries';
-import { CATCH_UP_PAGE, type MessageSource, MessageStream, RESYNC } from './message-stream';
+import { CATCH_UP_PAGE, type MessageSource, MessageStream } from './message-stream';
 import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
 /** Per-event authorization: the viewer is in the chat now (not merely when subscribing), and it is the one asked for. */
@@ -29,7 +29,6 @@ export class MessageFeed implements MessageSource {
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly bus: EventBus,
     private readonly sockets: SocketRegistry,
     private readonly deliveries: DeliveryTracker,
   ) {}
@@ -40,9 +39,7 @@ export class MessageFeed implements MessageSource {
     if (afterSeq != null && afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
     // Listening starts before the baseline is read: what is sent meanwhile waits in the stream.
     const last = new Map<string, number>();
-    const stream = new MessageStream(this, socket, chatId ?? null, last, socket.tooSlow);
-    stream.onClose(this.sockets.listenInChats(socket, 'message.added', (event) => stream.take(event)));
-    stream.onClose(this.bus.onResync(() => stream.take(RESYNC)));
+    const stream = new MessageStream(this.sockets, socket, this, chatId ?? null, last);
     try {
       if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
       for (const [chat, seq] of await this.baseline(socket, chatId ?? null, afterSeq ?? null)) last.set(chat, seq);
@@ -56,15 +53,13 @@ export class MessageFeed implements MessageSource {
   /** messageUpdated: edits and deletions, in one chat (checked now) or in all the viewer's chats. */
   async updated(socket: SocketState, chatId: string | null | undefined): Promise<LiveFeed<Message>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    const listen = (handler: (event: MessageEvent) => void) => this.sockets.listenInChats(socket, 'message.updated', handler);
-    return feedOf(listen, (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined), socket.tooSlow);
+    return new SelectedChatFeed(this.sockets, socket, 'message.updated', (event) => (visible(socket, chatId, event.chatId) ? event.message : undefined));
   }
 
   /** readReceiptUpdated: every pointer move, in one chat (checked now) or in all the viewer's chats. */
   async receipts(socket: SocketState, chatId: string | null | undefined): Promise<LiveFeed<ReadReceipt>> {
     if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-    const listen = (handler: (event: ReceiptEvent) => void) => this.sockets.listenInChats(socket, 'receipt.updated', handler);
-    return feedOf(listen, (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined), socket.tooSlow);
+    return new SelectedChatFeed(this.sockets, socket, 'receipt.updated', (event) => (visible(socket, chatId, event.chatId) ? event.receipt : undefined));
   }
 
   /** The last seq already known to the subscriber, per chat: afterSeq, else each chat's current lastSeq. */

@@ -8,6 +8,6 @@ export class PresenceFeed {
   constructor(private readonly bus: EventBus) {}
 
   changed(socket: SocketState): LiveFeed<PresenceSignal> {
-    return topicFeed(this.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined), socket.tooSlow);
+    return topicFeed(this.bus, 'presence', (event) => (socket.contacts.has(event.userId) ? event : undefined), socket);
   }
 }
