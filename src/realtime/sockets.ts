@@ -17,6 +17,12 @@ export interface ChatListener<T> {
   resync?(): void;
 }
 
+/** Decides when each event of a topic is routed: at once, or after the events that should come first. */
+export interface EventOrder<T> {
+  take(event: T, route: (event: T) => void): void;
+  close(): void;
+}
+
 interface Listening {
   topic: ChatTopic;
   listener: ChatListener<never>;
@@ -89,6 +95,7 @@ export class SocketRegistry {
   private readonly byChat = new Map<string, Set<UserAccess>>();
   /** Per chat topic, the sockets with a subscription to it: events nobody here follows cost nothing. */
   private readonly listening = new Map<ChatTopic, Set<SocketState>>();
+  private readonly orders = new Map<ChatTopic, EventOrder<never>>();
   private readonly stop: (() => void)[] = [];
   /** A socket lives no longer than its access token: the client reconnects with a fresh one. */
   private readonly expiries = new Deadlines<SocketState>((state) => state.socket.close(CLOSE_SESSION_ENDED, 'Access token expired'));
@@ -151,10 +158,17 @@ export class SocketRegistry {
     let listening = this.listening.get(topic);
     if (!listening) {
       this.listening.set(topic, (listening = new Set()));
-      this.stop.push(this.bus.listen(topic, (event) => this.route(topic, event)));
+      const route = (event: Topics[TTopic][0]) => this.route(topic, event);
+      const order = this.orders.get(topic) as EventOrder<Topics[TTopic][0]> | undefined;
+      this.stop.push(this.bus.listen(topic, order ? (event) => order.take(event, route) : route));
     }
     state.listeners = [...state.listeners, { topic, listener: listener as ChatListener<never> }];
     listening.add(state);
+  }
+
+  /** Events of `topic` go through `order` before they are routed (given before anyone listens to the topic). */
+  orderBy<TTopic extends ChatTopic>(topic: TTopic, order: EventOrder<Topics[TTopic][0]>): void {
+    this.orders.set(topic, order as EventOrder<never>);
   }
 
   stopListening(state: SocketState, listener: ChatListener<never>): void {
@@ -217,6 +231,7 @@ export class SocketRegistry {
 
   async closeAll(): Promise<void> {
     for (const stop of this.stop) stop();
+    for (const order of this.orders.values()) order.close();
     this.expiries.close();
     await Promise.all([...this.byUser.values()].flatMap((access) => [...access.sockets]).map((state) => this.close(state)));
   }

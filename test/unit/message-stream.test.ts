@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CATCH_UP_PAGE, GAP_GRACE_MS, type MessageSource, MessageStream } from '../../src/modules/messages/message-stream';
+import { describe, expect, it, vi } from 'vitest';
+import { CATCH_UP_PAGE, type MessageSource, MessageStream } from '../../src/modules/messages/message-stream';
 import type { Message } from '../../src/modules/messages/message.type';
 import type { MessageAddedEvent } from '../../src/realtime/topics';
 import { MAX_WAITING_EVENTS } from '../../src/realtime/live-feed';
@@ -64,9 +64,6 @@ function setUp(options: { chatId?: string | null; last?: [string, number][]; cha
 }
 
 describe('MessageStream', () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
-  afterEach(() => vi.useRealTimers());
-
   it('delivers a live message that follows on in the call that brought it', () => {
     const { stream, got } = setUp();
     stream.take(event('a', 1));
@@ -94,27 +91,25 @@ describe('MessageStream', () => {
     expect(got).toEqual(['a-1']);
   });
 
-  it('holds a message that came ahead of a missing seq, and delivers both in order when the missing one comes', () => {
-    const { stream, got, source } = setUp();
-    stream.take(event('a', 2));
-    expect(got).toEqual([]);
-    stream.take(event('a', 1));
-    expect(got).toEqual(['a-1', 'a-2']);
-    vi.advanceTimersByTime(GAP_GRACE_MS * 2);
-    expect(source.reads).toEqual([]);
-  });
-
-  it('fills a gap that stays from the database after the grace period, then delivers what was held', async () => {
+  it('fills a gap from the database at once, then delivers the message that showed it, and what came meanwhile', async () => {
     const { stream, got, source } = setUp();
     source.stored.set('a', 4);
     stream.take(event('a', 4));
-    vi.advanceTimersByTime(GAP_GRACE_MS);
-    expect(source.reads.map(({ afterSeq, beforeSeq }) => [afterSeq, beforeSeq])).toEqual([[0, 4]]);
+    expect(source.reads.map(({ chatId, afterSeq, beforeSeq }) => [chatId, afterSeq, beforeSeq])).toEqual([['a', 0, 4]]);
     // Live events that come during the read wait for it, in order.
     stream.take(event('b', 1));
     stream.take(event('a', 5));
     await source.answerAll();
     expect(got).toEqual(['a-1', 'a-2', 'a-3', 'a-4', 'b-1', 'a-5']);
+  });
+
+  it('delivers the message that showed a gap only once, even when the read brought it too', async () => {
+    const { stream, got, source } = setUp();
+    source.stored.set('a', 3);
+    stream.take(event('a', 2));
+    stream.take(event('a', 2));
+    await source.answerAll();
+    expect(got).toEqual(['a-1', 'a-2']);
   });
 
   it('replays one chat from afterSeq, page by page, before anything that arrived meanwhile', async () => {
@@ -177,13 +172,14 @@ describe('MessageStream', () => {
     expect(stream.ended).toBe(true);
   });
 
-  it('listens to message.added from its making, and clears its timers and stops listening when closed', () => {
-    const { stream, source, routing } = setUp();
+  it('listens to message.added from its making, and stops listening when closed, a read under way included', async () => {
+    const { stream, source, routing, got } = setUp();
     expect(routing.listenInChats).toHaveBeenCalledWith(expect.anything(), 'message.added', stream);
+    source.stored.set('a', 3);
     stream.take(event('a', 3));
     stream.close();
-    vi.advanceTimersByTime(GAP_GRACE_MS * 2);
-    expect(source.reads).toEqual([]);
+    await source.answerAll();
+    expect(got).toEqual([]);
     expect(routing.stopListening).toHaveBeenCalledWith(expect.anything(), stream);
   });
 });

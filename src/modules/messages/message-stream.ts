@@ -5,16 +5,10 @@ import type { MessageAddedEvent } from '../../realtime/topics';
 import type { Message } from './message.type';
 
 export const CATCH_UP_PAGE = 100;
-/** How long a message that came ahead of a missing seq waits for it before the database fills the gap. */
-export const GAP_GRACE_MS = 100;
 
 /** Events may have been lost (Redis came back): every chat is read again from its last delivered seq. */
-export const RESYNC = Symbol('resync');
-/** Past its grace period: the gap in this chat is filled from the database. */
-interface GapCheck {
-  gapIn: string;
-}
-export type MessageInput = MessageAddedEvent | typeof RESYNC | GapCheck;
+const RESYNC = Symbol('resync');
+type MessageInput = MessageAddedEvent | typeof RESYNC;
 
 /** Where messageAdded subscriptions get what they share: views of events, stored pages, delivery tracking. */
 export interface MessageSource {
@@ -26,21 +20,15 @@ export interface MessageSource {
   delivered(message: Message, viewerId: string): void;
 }
 
-
-interface Gap {
-  held: Map<number, Message>;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * messageAdded for one subscriber: each chat's messages in seq order, none missed and none twice.
  * It remembers the last seq it delivered per chat, drops what it has already delivered, and fills
- * any gap (a late event, an event lost while Redis was away) from the database, which is the truth.
+ * any gap from the database, which is the truth: events come in order (see MessageOrder), so a gap
+ * is an event lost (while Redis was away) or so late that it is not waited for any longer.
  * A live event that follows on is delivered at once, in the call that brought it. While the
  * database is read (a replay, a gap, a resync), what arrives waits, in order, and is taken after.
  */
 export class MessageStream extends ChatFeed<'message.added', Message> {
-  private ahead: Map<string, Gap> | undefined;
   /** Inputs waiting for a read to end (and, until the sink attaches, for the start). */
   private waiting: MessageInput[] | undefined = [];
 
@@ -68,11 +56,6 @@ export class MessageStream extends ChatFeed<'message.added', Message> {
     this.take(RESYNC);
   }
 
-  override close(): void {
-    this.ahead?.forEach(({ timer }) => clearTimeout(timer));
-    super.close();
-  }
-
   /** The subscriber is attached: one chat from a seq replays first; then what waited is taken. */
   protected override started(): void {
     const chat = this.chatId;
@@ -82,7 +65,6 @@ export class MessageStream extends ChatFeed<'message.added', Message> {
 
   private handle(input: MessageInput): void {
     if (input === RESYNC) this.read(() => this.catchUpEveryChat());
-    else if ('gapIn' in input) this.fillGap(input.gapIn);
     else this.live(input);
   }
 
@@ -93,14 +75,12 @@ export class MessageStream extends ChatFeed<'message.added', Message> {
     const last = this.last.get(chat);
     if (last !== undefined && event.message.seq <= last) return;
     const message = this.source.viewOf(event, this.socket.userId);
-    if (last !== undefined && message.seq > last + 1) {
-      // Sends to one chat commit in parallel, so their events may cross: the one missing is most
-      // often a moment behind. It is waited for briefly before the database is asked.
-      this.hold(message);
-      return;
-    }
-    this.deliver(message);
-    this.release(chat);
+    if (last === undefined || message.seq === last + 1) return this.deliver(message);
+    // Messages are missing before this one: the database gives them (what it does not hold never existed).
+    this.read(async () => {
+      await this.catchUp(chat, last, message.seq);
+      if (!this.closed && message.seq > this.last.get(chat)!) this.deliver(message);
+    });
   }
 
   private deliver(message: Message): void {
@@ -145,57 +125,6 @@ export class MessageStream extends ChatFeed<'message.added', Message> {
       if (!this.socket.chatIds.has(chat)) continue;
       await this.catchUp(chat, seq);
       if (this.closed) return;
-      this.release(chat);
-    }
-  }
-
-  private hold(message: Message): void {
-    this.ahead ??= new Map();
-    let gap = this.ahead.get(message.chatId);
-    if (!gap) this.ahead.set(message.chatId, (gap = { held: new Map(), timer: undefined }));
-    gap.held.set(message.seq, message);
-    gap.timer ??= this.graceFor(message.chatId);
-  }
-
-  private graceFor(chat: string): NodeJS.Timeout {
-    return setTimeout(() => this.take({ gapIn: chat }), GAP_GRACE_MS);
-  }
-
-  /** The missing events did not come: the database fills the gap (what it does not hold never existed). */
-  private fillGap(chat: string): void {
-    const gap = this.ahead?.get(chat);
-    if (!gap) return;
-    gap.timer = undefined;
-    if (!this.socket.chatIds.has(chat)) {
-      this.ahead!.delete(chat);
-      return;
-    }
-    const filledTo = Math.max(...gap.held.keys());
-    this.read(async () => {
-      await this.catchUp(chat, this.last.get(chat)!, filledTo);
-      if (!this.closed) this.release(chat, filledTo);
-    });
-  }
-
-  /**
-   * Delivers the held messages of `chat` past its last delivered seq, in order: those that follow
-   * on, and every one up to `filledTo` (the database has given all there is below it).
-   */
-  private release(chat: string, filledTo = 0): void {
-    const gap = this.ahead?.get(chat);
-    if (!gap) return;
-    let last = this.last.get(chat)!;
-    for (const seq of [...gap.held.keys()].sort((a, b) => a - b)) {
-      if (seq > last + 1 && seq > filledTo) break;
-      const message = gap.held.get(seq)!;
-      gap.held.delete(seq);
-      if (seq > last) this.deliver(message);
-      last = Math.max(last, seq);
-    }
-    if (gap.held.size > 0) gap.timer ??= this.graceFor(chat);
-    else {
-      clearTimeout(gap.timer);
-      this.ahead!.delete(chat);
     }
   }
 }

@@ -9,6 +9,7 @@ import { assertChatMember } from '../chats/chat.access';
 import { chatColumns } from '../chats/chat.type';
 import { toUser, userColumns } from '../users/user.type';
 import type { DeliveryTracker } from './deliveries';
+import { MessageOrder } from './message-order';
 import { CATCH_UP_PAGE, type MessageSource, MessageStream } from './message-stream';
 import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
@@ -19,19 +20,21 @@ function visible(socket: SocketState, wanted: string | null | undefined, chatId:
 
 /**
  * messageAdded: new messages of one chat or of all the viewer's chats, each chat's in seq order,
- * none missed and none twice. It listens before it replays, remembers the last seq it delivered per
- * chat, drops what it has already delivered, and fills any gap (a late event, an event lost while
- * Redis was away) from the database, which is the truth.
+ * none missed and none twice (each subscriber's MessageStream), routed in seq order on this
+ * instance (MessageOrder). A subscription listens before it replays.
  */
 export class MessageFeed implements MessageSource {
   private readonly views = new WeakMap<MessageAddedEvent, Message>();
   private readonly pages = new Map<string, Promise<MessageAddedEvent[]>>();
+  private readonly order = new MessageOrder();
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sockets: SocketRegistry,
     private readonly deliveries: DeliveryTracker,
-  ) {}
+  ) {
+    sockets.orderBy('message.added', this.order);
+  }
 
   async added(socket: SocketState, args: { chatId?: string | null; afterSeq?: number | null }): Promise<MessageStream> {
     const { chatId, afterSeq } = args;
@@ -69,6 +72,7 @@ export class MessageFeed implements MessageSource {
       where: { id: { in: chatId !== null ? [chatId] : [...socket.chatIds] } },
       select: { id: true, lastSeq: true },
     });
+    for (const chat of chats) this.order.knownUpTo(chat.id, chat.lastSeq);
     return new Map(chats.map((chat) => [chat.id, chat.lastSeq]));
   }
 
