@@ -28,6 +28,8 @@ export interface Config {
   wsPingIntervalSeconds: number;
   /** How long a shutdown may wait for in-flight work before the process exits regardless. */
   shutdownTimeoutSeconds: number;
+  /** GET /metrics asks for it as a bearer token; in production, without one, /metrics is off. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +74,7 @@ const environment = z.object({
   RATE_LIMIT_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
   WS_PING_INTERVAL: duration('30s'),
   SHUTDOWN_TIMEOUT: duration('10s'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
 });
 
 /** Reads and validates the environment; every bad value is reported, each with its variable's name. */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitScale: values.RATE_LIMIT_SCALE,
     wsPingIntervalSeconds: values.WS_PING_INTERVAL,
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
+    metricsToken: values.METRICS_TOKEN,
   };
 }
 

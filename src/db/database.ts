@@ -23,6 +23,17 @@ export interface DatabaseOptions {
   onQuery?: (sql: string, params: unknown[]) => void;
 }
 
+/** Hears how long each statement took, by route: Prisma's, or the hot paths' `sql`. */
+export type QueryTiming = (route: 'prisma' | 'sql', seconds: number) => void;
+
+/** A pool's connections: open, idle, and requests waiting for one. */
+export interface PoolUse {
+  pool: 'prisma' | 'sql';
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface Database {
   engine: 'postgresql' | 'pglite';
   prisma: PrismaClient;
@@ -30,22 +41,27 @@ export interface Database {
   sql: Sql;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The PostgreSQL pools' use now (none on PGlite, which is one connection in this process). */
+  pools(): PoolUse[];
   close(): Promise<void>;
 }
 
 /** Opens the database, brings its schema up to date, and returns a client for it. */
-export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
-  const { adapter, migrationAdapter, sql, closeDriver, engine } = await connect(options, logger);
+export async function openDatabase(options: DatabaseOptions, logger: Logger, timing?: QueryTiming): Promise<Database> {
+  const { adapter, migrationAdapter, sql, closeDriver, engine, pools } = await connect(options, logger, timing);
   await applyMigrations(migrationAdapter, logger);
 
   const prisma = new PrismaClient({
     adapter,
     transactionOptions: { maxWait: QUERY_TIMEOUT_MS, timeout: QUERY_TIMEOUT_MS },
-    log: options.onQuery ? [{ emit: 'event', level: 'query' }] : [],
+    log: options.onQuery || timing ? [{ emit: 'event', level: 'query' }] : [],
   });
-  if (options.onQuery) {
-    const onQuery = options.onQuery;
-    prisma.$on('query' as never, (event: { query: string; params: string }) => onQuery(event.query, JSON.parse(event.params) as unknown[]));
+  const { onQuery } = options;
+  if (onQuery || timing) {
+    prisma.$on('query' as never, (event: { query: string; params: string; duration: number }) => {
+      onQuery?.(event.query, JSON.parse(event.params) as unknown[]);
+      timing?.('prisma', event.duration / 1000);
+    });
   }
   let closing: Promise<void> | undefined;
   return {
@@ -55,6 +71,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
+    pools,
     close: () =>
       (closing ??= (async () => {
         await prisma.$disconnect();
@@ -64,12 +81,13 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
 }
 
 /** The adapter for queries, and one for the schema engine (which needs a few corrections, see there). */
-async function connect(options: DatabaseOptions, logger: Logger): Promise<{
+async function connect(options: DatabaseOptions, logger: Logger, timing: QueryTiming | undefined): Promise<{
   adapter: SqlDriverAdapterFactory;
   migrationAdapter: MigrationAdapterFactory;
   sql: Sql;
   closeDriver: () => Promise<void>;
   engine: Database['engine'];
+  pools: Database['pools'];
 }> {
   if (options.databaseUrl) {
     // A dead or unreachable server must fail requests within seconds, not leave them hanging.
@@ -93,19 +111,27 @@ async function connect(options: DatabaseOptions, logger: Logger): Promise<{
     return {
       adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
-      sql: postgresSql(hot, options.onQuery),
+      sql: postgresSql(hot, options.onQuery, timing),
       closeDriver: async () => {
         await Promise.all([driver.end(), hot.end()]);
       },
       engine: 'postgresql',
+      pools: () =>
+        (
+          [
+            ['prisma', driver],
+            ['sql', hot],
+          ] as const
+        ).map(([name, each]) => ({ pool: name, total: each.totalCount, idle: each.idleCount, waiting: each.waitingCount })),
     };
   }
   const pglite = await PGlite.create(options.pgliteDir);
   return {
     adapter: new PrismaPGlite(pglite),
     migrationAdapter: pgliteMigrationAdapter(pglite),
-    sql: pgliteSql(pglite, options.onQuery),
+    sql: pgliteSql(pglite, options.onQuery, timing),
     closeDriver: () => pglite.close(),
     engine: 'pglite',
+    pools: () => [],
   };
 }

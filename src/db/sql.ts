@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type { QueryTiming } from './database';
 
 /**
  * The hot paths' route to the database: one SQL text, run through the driver under Prisma (the
@@ -26,7 +27,7 @@ export function jsonTimestamp<TValue extends Date | string | null | undefined>(v
 /** Distinct statement texts that get a prepared statement on each connection; the rest are parsed every time. */
 const PREPARED_STATEMENTS_MAX = 200;
 
-export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void): Sql {
+export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void, timing?: QueryTiming): Sql {
   // The hot paths' texts are few and fixed: each is parsed and planned once per connection, and
   // later runs send only its name and values (a fraction of the bytes and of the server's work).
   const names = new Map<string, string>();
@@ -42,19 +43,29 @@ export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unkn
   return {
     async query<TRow>(text: string, values: unknown[] = []) {
       onQuery?.(text, values);
-      const result = await pool.query({ name: nameOf(text), text, values, types });
-      return result.rows as TRow[];
+      const started = performance.now();
+      try {
+        const result = await pool.query({ name: nameOf(text), text, values, types });
+        return result.rows as TRow[];
+      } finally {
+        timing?.('sql', (performance.now() - started) / 1000);
+      }
     },
   };
 }
 
-export function pgliteSql(pglite: PGlite, onQuery?: (text: string, values: unknown[]) => void): Sql {
+export function pgliteSql(pglite: PGlite, onQuery?: (text: string, values: unknown[]) => void, timing?: QueryTiming): Sql {
   const parsers = { [TIMESTAMP_OID]: parseTimestamp };
   return {
     async query<TRow>(text: string, values: unknown[] = []) {
       onQuery?.(text, values);
-      const result = await pglite.query<TRow>(text, values, { parsers });
-      return result.rows;
+      const started = performance.now();
+      try {
+        const result = await pglite.query<TRow>(text, values, { parsers });
+        return result.rows;
+      } finally {
+        timing?.('sql', (performance.now() - started) / 1000);
+      }
     },
   };
 }

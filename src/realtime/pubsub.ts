@@ -18,8 +18,13 @@ export interface EventBus extends EventPublisher {
   onResync(listener: () => void): () => void;
   /** The Redis connection for other shared state (presence), when there is one. */
   redis: Redis | undefined;
+  /** Whether each Redis connection is ready now (none without Redis). */
+  connections(): { connection: string; up: boolean }[];
   close(): Promise<void>;
 }
+
+/** Hears every publish (a batch counts its events). */
+export type PublishCount = (topic: Topic, events: number) => void;
 
 type PubSubEventTarget = Parameters<typeof createPubSub>[0] extends infer Config
   ? NonNullable<(Config & object) extends { eventTarget?: infer Target } ? Target : never>
@@ -78,8 +83,23 @@ function untagDates(value: unknown): unknown {
   return object;
 }
 
+/** publish and publishAll over `send` (one bus message each), counted. */
+function publishers(send: (topic: Topic, message: unknown) => void, counted: PublishCount | undefined): EventPublisher {
+  return {
+    publish: (topic, payload) => {
+      send(topic, payload);
+      counted?.(topic, 1);
+    },
+    publishAll: (topic, payloads) => {
+      if (payloads.length === 0) return;
+      send(topic, { $batch: payloads });
+      counted?.(topic, payloads.length);
+    },
+  };
+}
+
 /** In-process events without REDIS_URL; through Redis pub/sub with it, so every instance sees every event. */
-export function createEventBus(redisUrl: string | undefined, logger: Logger): EventBus {
+export function createEventBus(redisUrl: string | undefined, logger: Logger, counted?: PublishCount): EventBus {
   const resyncListeners = new Set<() => void>();
   const onResync = (listener: () => void) => {
     resyncListeners.add(listener);
@@ -94,12 +114,10 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
     return {
       pubsub,
       listen: listenOn(eventTarget),
-      publish: (topic, payload) => pubsub.publish(topic, payload as never),
-      publishAll: (topic, payloads) => {
-        if (payloads.length > 0) pubsub.publish(topic, { $batch: payloads } as never);
-      },
+      ...publishers((topic, message) => pubsub.publish(topic, message as never), counted),
       onResync,
       redis: undefined,
+      connections: () => [],
       close: async () => {},
     };
   }
@@ -128,22 +146,21 @@ export function createEventBus(redisUrl: string | undefined, logger: Logger): Ev
   } as unknown as Redis;
   const eventTarget = createRedisEventTarget({ publishClient: publisher, subscribeClient, serializer }) as PubSubEventTarget;
   const pubsub: ParleyPubSub = createPubSub({ eventTarget });
-  const publish = (topic: Topic, payload: unknown) => {
+  const send = (topic: Topic, message: unknown) => {
     try {
-      pubsub.publish(topic, payload as never);
+      pubsub.publish(topic, message as never);
     } catch (error) {
       logger.warn({ err: error, topic }, 'event not published');
     }
   };
+  const clients = { publish: publishClient, subscribe: subscribeClient, commands: redis };
   return {
     pubsub,
     listen: listenOn(eventTarget),
-    publish,
-    publishAll: (topic, payloads) => {
-      if (payloads.length > 0) publish(topic, { $batch: payloads });
-    },
+    ...publishers(send, counted),
     onResync,
     redis,
+    connections: () => Object.entries(clients).map(([connection, client]) => ({ connection, up: client.status === 'ready' })),
     close: async () => {
       await Promise.all([publishClient, subscribeClient, redis].map((client) => client.quit().catch(() => client.disconnect())));
     },

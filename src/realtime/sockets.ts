@@ -30,9 +30,9 @@ interface Listening {
 
 export const CLOSE_TRY_AGAIN_LATER = 1013;
 
-/** Closes a socket whose reader cannot keep up (1013): its client reconnects and catches up. */
-export function closeTooSlow(socket: WebSocket): void {
-  socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
+/** Hears the sockets closed because their reader fell too far behind. */
+export interface SlowConsumers {
+  slowConsumerClosed(): void;
 }
 
 /** Closed with this when the session ends or its token expires: the client signs in again and reconnects. */
@@ -63,6 +63,7 @@ export class SocketState {
     readonly socket: WebSocket,
     /** Shared with the user's other sockets here; kept by the registry. */
     readonly access: UserAccess,
+    private readonly slowConsumers: SlowConsumers,
   ) {}
 
   get userId(): string {
@@ -81,7 +82,9 @@ export class SocketState {
 
   /** This socket's reader cannot keep up: close it (1013) so that the client reconnects and catches up. */
   tooSlow(): void {
-    closeTooSlow(this.socket);
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.close(CLOSE_TRY_AGAIN_LATER, 'Too slow: reconnect and catch up');
+    this.slowConsumers.slowConsumerClosed();
   }
 }
 
@@ -105,6 +108,7 @@ export class SocketRegistry {
     private readonly bus: EventBus,
     private readonly presence: Presence,
     private readonly logger: Logger,
+    private readonly slowConsumers: SlowConsumers,
   ) {
     this.stop.push(
       bus.listen('chat.updated', (event) => this.onChatUpdated(event)),
@@ -129,7 +133,7 @@ export class SocketRegistry {
       this.byUser.set(viewer.userId, access);
       access.loaded = this.loadAccess(viewer.userId, access);
     }
-    const state = new SocketState(viewer, socket, access);
+    const state = new SocketState(viewer, socket, access, this.slowConsumers);
     access.sockets.add(state);
     try {
       await access.loaded;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -10,7 +10,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
@@ -20,6 +20,7 @@ import { formatError } from './format-error';
 import { inputTextPlugin } from './input-text';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
+import type { Metrics } from './metrics';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Request bodies past this are refused with 413 before parsing. */
@@ -40,6 +41,9 @@ export async function createHttpServer(options: {
   introspection: boolean;
   limits: ReturnType<typeof operationLimits>;
   trustProxy: string[];
+  metrics: Metrics;
+  /** GET /metrics asks for it as a bearer token; in production, without one, /metrics is off. */
+  metricsToken: string | undefined;
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
@@ -55,6 +59,9 @@ export async function createHttpServer(options: {
   });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    options.metrics.httpRequest(request.method, request.routeOptions.url, reply.statusCode);
   });
 
   const apollo = new ApolloServer<Context>({
@@ -74,7 +81,7 @@ export async function createHttpServer(options: {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       fastifyApolloDrainPlugin(fastify),
-      operationLogging,
+      operationLogging(options.metrics),
       inputTextPlugin,
       ...options.limits.plugins,
       options.production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault(),
@@ -97,6 +104,7 @@ export async function createHttpServer(options: {
     }),
   });
   fastify.get('/healthz', async () => ({ status: 'ok' }));
+  if (!options.production || options.metricsToken) fastify.get('/metrics', metricsHandler(options.metrics, options.metricsToken));
   fastify.get('/readyz', async (request, reply) => {
     try {
       await withTimeout(options.database.ping(), READY_TIMEOUT_MS);
@@ -107,6 +115,19 @@ export async function createHttpServer(options: {
     }
   });
   return { fastify, apollo };
+}
+
+/** GET /metrics: Prometheus' text format, behind a bearer token when one is set. */
+function metricsHandler(metrics: Metrics, token: string | undefined) {
+  const expected = token === undefined ? undefined : createHash('sha256').update(`Bearer ${token}`).digest();
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (expected) {
+      // Compared as digests, in constant time: the answer's timing tells nothing of the token.
+      const given = createHash('sha256').update(request.headers.authorization ?? '').digest();
+      if (!timingSafeEqual(given, expected)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'A valid metrics token is required.' });
+    }
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

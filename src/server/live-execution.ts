@@ -52,6 +52,33 @@ interface Resolved {
 /** Per shared view, per selection: the result while it is being resolved, then the result itself. */
 type SharedResults = WeakMap<object, Map<string, Resolved | Promise<Resolved>>>;
 
+/** One subscription field's counts: subscriptions live now, results written since the start. */
+interface FieldCount {
+  active: number;
+  delivered: number;
+}
+
+/** Counts per subscription field, kept as plain numbers on the hot path and read when metrics are scraped. */
+export class LiveTally {
+  private readonly fields = new Map<string, FieldCount>();
+
+  of(field: string): FieldCount {
+    let count = this.fields.get(field);
+    if (!count) this.fields.set(field, (count = { active: 0, delivered: 0 }));
+    return count;
+  }
+
+  read(): ({ field: string } & FieldCount)[] {
+    return [...this.fields].map(([field, count]) => ({ field, ...count }));
+  }
+}
+
+/** What is known of a compiled subscription once: its shared-results key prefix (null: never shared), and its count. */
+interface Operation {
+  prefix: string | null;
+  count: FieldCount;
+}
+
 /**
  * graphql-ws's `subscribe`: graphql-js makes the event stream (it calls the field's `subscribe`
  * with its arguments, which returns the feature's LiveFeed); the feed then pushes each event to the
@@ -61,15 +88,18 @@ type SharedResults = WeakMap<object, Map<string, Resolved | Promise<Resolved>>>;
  * writes the same frame. graphql-ws keeps the protocol (subscribe, complete, errors) but not the
  * per-event path.
  */
-export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations, outletOf: (args: ExecutionArgs) => LiveOutlet | undefined) {
+export function liveExecution(schema: GraphQLSchema, operations: CompiledOperations, outletOf: (args: ExecutionArgs) => LiveOutlet | undefined, tally: LiveTally) {
   const shared: SharedResults = new WeakMap();
-  // Per compiled operation: a key prefix of its own when its selection is the same for every viewer, else null.
-  const prefixes = new WeakMap<CompiledQuery, string | null>();
+  // Per compiled operation: a key prefix of its own when its selection is the same for every viewer, and its field's count.
+  const known = new WeakMap<CompiledQuery, Operation>();
   let shareable = 0;
-  const prefixOf = (query: CompiledQuery, document: DocumentNode, operationName: string | undefined) => {
-    let prefix = prefixes.get(query);
-    if (prefix === undefined) prefixes.set(query, (prefix = selectsOnlyViewerNeutralFields(schema, document, operationName) ? `${(shareable += 1)}\n` : null));
-    return prefix;
+  const operationOf = (query: CompiledQuery, document: DocumentNode, operationName: string | undefined): Operation => {
+    let operation = known.get(query);
+    if (!operation) {
+      const prefix = selectsOnlyViewerNeutralFields(schema, document, operationName) ? `${(shareable += 1)}\n` : null;
+      known.set(query, (operation = { prefix, count: tally.of(rootFieldOf(document, operationName)) }));
+    }
+    return operation;
   };
 
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
@@ -85,9 +115,9 @@ export function liveExecution(schema: GraphQLSchema, operations: CompiledOperati
       return standardResult(query);
     }
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const prefix = prefixOf(query, args.document, operationName);
+    const { prefix, count } = operationOf(query, args.document, operationName);
     const key = prefix === null ? undefined : prefix + JSON.stringify(variables);
-    return new LiveSubscription(stream, query, args.contextValue as Context, variables, key, shared, outlet);
+    return new LiveSubscription(stream, query, args.contextValue as Context, variables, key, shared, outlet, count);
   };
 }
 
@@ -114,13 +144,17 @@ class LiveSubscription implements AsyncIterableIterator<ExecutionResult>, LiveSi
     private readonly key: string | undefined,
     private readonly shared: SharedResults,
     private readonly outlet: LiveOutlet,
+    private readonly count: FieldCount,
   ) {}
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     if (!this.ended) {
       this.ended = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
-      if (this.open) this.feed.attach(this);
-      else this.settle!.resolve({ done: true, value: undefined });
+      if (!this.open) this.settle!.resolve({ done: true, value: undefined });
+      else {
+        this.count.active += 1;
+        this.feed.attach(this);
+      }
     }
     return this.ended;
   }
@@ -163,12 +197,12 @@ class LiveSubscription implements AsyncIterableIterator<ExecutionResult>, LiveSi
 
   fail(error: unknown): void {
     if (!this.open) return;
-    this.open = false;
-    this.feed.close();
+    this.end();
     this.settle?.reject(error);
   }
 
   private write({ result, json }: Resolved): void {
+    this.count.delivered += 1;
     this.outlet.send(result, json, this.context);
   }
 
@@ -190,10 +224,15 @@ class LiveSubscription implements AsyncIterableIterator<ExecutionResult>, LiveSi
   }
 
   private stop(): void {
+    if (this.open) this.end();
+    this.settle?.resolve({ done: true, value: undefined });
+  }
+
+  private end(): void {
     this.open = false;
     this.waiting = undefined;
     this.feed.close();
-    this.settle?.resolve({ done: true, value: undefined });
+    if (this.settle) this.count.active -= 1;
   }
 }
 
@@ -219,6 +258,12 @@ function resolveOnce(results: Map<string, Resolved | Promise<Resolved>>, key: st
   });
   results.set(key, resolved);
   return resolved;
+}
+
+/** The subscription's (first) root field. */
+function rootFieldOf(document: DocumentNode, operationName: string | undefined): string {
+  const first = getOperationAST(document, operationName)?.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD ? first.name.value : 'unknown';
 }
 
 /** True when every field the operation selects reads only its parent (no resolver) or is marked SAME_FOR_EVERY_VIEWER. */

@@ -5,6 +5,8 @@ import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
 import { createRealtime } from '../realtime/realtime';
 import { CompiledOperations } from './executor';
+import { LiveTally } from './live-execution';
+import { Metrics } from './metrics';
 import { createHttpServer } from './http';
 import { operationLimits } from './limits';
 import { RateLimits } from './rate-limits';
@@ -29,15 +31,19 @@ export async function startParley(
   overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions> } = {},
 ): Promise<Parley> {
   const logger = overrides.logger ?? createLogger(config);
+  const metrics = new Metrics();
   const database = await openDatabase(
     overrides.database ?? { databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, pgliteDir: join(config.dataDir, 'pglite') },
     logger,
+    (route, seconds) => metrics.query(route, seconds),
   );
-  const realtime = createRealtime(config.redisUrl, database.prisma, logger);
-  const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale);
-  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, { logger, sessionCache: overrides.sessionCache });
+  const realtime = createRealtime(config.redisUrl, database.prisma, logger, metrics);
+  const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale, undefined, (limit) => metrics.rateLimited(limit));
+  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, { logger, metrics, sessionCache: overrides.sessionCache });
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
+  metrics.nameOperationsFrom(schema);
+  metrics.watch({ pools: () => database.pools(), redis: () => realtime.bus.connections() });
   const limits = operationLimits(config.nodeEnv === 'production');
   const operations = new CompiledOperations(schema);
   const http = await createHttpServer({
@@ -50,6 +56,8 @@ export async function startParley(
     introspection: config.nodeEnv !== 'production' || config.graphqlIntrospection,
     limits,
     trustProxy: config.trustProxy,
+    metrics,
+    metricsToken: config.metricsToken,
   });
   const websocket = attachWebSocket({
     server: http.fastify.server,
@@ -61,6 +69,8 @@ export async function startParley(
     rateLimits,
     trustProxy: config.trustProxy,
     pingIntervalMs: config.wsPingIntervalSeconds * 1000,
+    metrics,
+    tally: new LiveTally(),
   });
   await http.fastify.listen({ port: config.port, host: config.host });
   const address = http.fastify.server.address();

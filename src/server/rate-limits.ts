@@ -41,6 +41,8 @@ export class RateLimits {
     redis: Redis | undefined,
     scale = 1,
     private readonly lockoutSeconds = LOCKOUT_SECONDS,
+    /** Hears every refusal, by limit. */
+    private readonly refused: (limit: LimitName) => void = () => {},
   ) {
     const make = (keyPrefix: string, options: IRateLimiterOptions) => {
       const memory = new RateLimiterMemory({ ...options, keyPrefix });
@@ -64,7 +66,7 @@ export class RateLimits {
     try {
       await this.limiters[name].consume(key);
     } catch (rejection) {
-      throw toRateLimited(rejection);
+      throw this.refusal(name, rejection);
     }
   }
 
@@ -76,7 +78,7 @@ export class RateLimits {
   async assertAllowed(name: LimitName, key: string): Promise<void> {
     const states = await Promise.all(this.parts[name].map((limiter) => limiter.get(key)));
     const spent = states.map((state) => state !== null && state.remainingPoints <= 0 && state.msBeforeNext > 0);
-    if (spent.every(Boolean)) throw toRateLimited(states.reduce((soonest, state) => (state!.msBeforeNext < soonest!.msBeforeNext ? state : soonest)));
+    if (spent.every(Boolean)) throw this.refusal(name, states.reduce((soonest, state) => (state!.msBeforeNext < soonest!.msBeforeNext ? state : soonest)));
   }
 
   /** Counts one attempt that has already happened; never refuses it. */
@@ -91,7 +93,7 @@ export class RateLimits {
    * allowance locks it; each lockout of the day lasts twice as long as the one before.
    */
   async loginFailed(account: string, address: string): Promise<void> {
-    await this.consume('loginFailuresPerAddress', address).catch(() => {});
+    await this.spend('loginFailuresPerAddress', address).catch(() => {});
     const limiter = this.limiters.loginFailuresPerAccount as RateLimiterMemory;
     const counted = await limiter.consume(account).catch((rejection: unknown) => rejection);
     if (!(counted instanceof RateLimiterRes)) throw counted;
@@ -103,9 +105,11 @@ export class RateLimits {
   async loginSucceeded(account: string): Promise<void> {
     await (this.limiters.loginFailuresPerAccount as RateLimiterMemory).delete(account);
   }
-}
 
-function toRateLimited(rejection: unknown): Error {
-  if (rejection instanceof RateLimiterRes) return new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
-  return rejection instanceof Error ? rejection : new Error(String(rejection));
+  /** RATE_LIMITED for a spent allowance (heard as a refusal); any other failure as it is. */
+  private refusal(name: LimitName, rejection: unknown): Error {
+    if (!(rejection instanceof RateLimiterRes)) return rejection instanceof Error ? rejection : new Error(String(rejection));
+    this.refused(name);
+    return new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+  }
 }

@@ -25,6 +25,7 @@ import { PresenceFeed } from '../modules/users/presence.feed';
 import { UserService } from '../modules/users/user.service';
 import type { Realtime } from '../realtime/realtime';
 import type { Feeds } from './context';
+import type { Metrics } from './metrics';
 import type { RateLimits } from './rate-limits';
 
 /** Every service, built once per server and handed to resolvers through their constructors. */
@@ -52,7 +53,7 @@ export function createServices(
   config: Config,
   realtime: Realtime,
   rateLimits: RateLimits,
-  options: { logger: Logger; sessionCache?: Partial<SessionCacheOptions> },
+  options: { logger: Logger; metrics: Metrics; sessionCache?: Partial<SessionCacheOptions> },
 ): Services {
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
@@ -74,7 +75,7 @@ export function createServices(
     realtime,
     deliveries,
     feeds: {
-      messages: new MessageFeed(prisma, realtime.sockets, deliveries),
+      messages: new MessageFeed(prisma, realtime.sockets, deliveries, options.metrics),
       typing: new TypingFeed(prisma, realtime.sockets),
       chats: new ChatUpdateFeed(events),
       presence: new PresenceFeed(events),

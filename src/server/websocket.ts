@@ -1,17 +1,18 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { type ExecutionResult, getOperationAST, type GraphQLSchema, GraphQLError, type ValidationRule } from 'graphql';
-import { CloseCode, MessageType } from 'graphql-ws';
+import { CloseCode, MessageType, type SubscribePayload } from 'graphql-ws';
 import type { Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Viewer } from '../auth/authenticator';
-import { CLOSE_TRY_AGAIN_LATER, closeTooSlow, type SocketState } from '../realtime/sockets';
+import { CLOSE_TRY_AGAIN_LATER, type SocketState } from '../realtime/sockets';
 import { ChildLogOf, type Context, type ContextDependencies, createContext } from './context';
 import type { CompiledOperations } from './executor';
 import { clientFaultOf, formatError, isUnexpected } from './format-error';
 import { GRAPHQL_PATH } from './http';
 import { connectionParamsProblem, inputTextProblem } from './input-text';
-import { liveExecution, type LiveOutlet } from './live-execution';
+import { liveExecution, type LiveOutlet, type LiveTally } from './live-execution';
+import type { Metrics } from './metrics';
 import { socketOperationCheck } from './limits';
 import { serveGraphQLWs } from './ws-transport';
 import type { RateLimits } from './rate-limits';
@@ -70,8 +71,11 @@ export function attachWebSocket(options: {
   rateLimits: RateLimits;
   trustProxy: string[];
   pingIntervalMs: number;
+  metrics: Metrics;
+  tally: LiveTally;
 }) {
   const { authenticator, realtime } = options.context;
+  const { metrics } = options;
   const wss = new WebSocketServer({ server: options.server, path: GRAPHQL_PATH, maxPayload: MAX_MESSAGE_BYTES });
   const checkOperation = socketOperationCheck(options.schema, options.limits);
   const trusted = proxyAddr.compile(options.trustProxy);
@@ -79,12 +83,19 @@ export function attachWebSocket(options: {
   const stopPinging = pingIdleSockets(wss, options.pingIntervalMs);
   const connections = new WeakMap<object, Connection>();
   const outlets = new WeakMap<object, LiveOutlet>();
+  // Per operation (its subscribe message): when it came, for the operation metrics.
+  const arrivals = new WeakMap<object, number>();
   const socketLog = new ChildLogOf(options.logger);
+  /** The operation's labels, from the document as checked (parsed once per text). */
+  const labelsOf = (payload: SubscribePayload) => {
+    const checked = checkOperation(payload);
+    return metrics.labelsOf('errors' in checked ? undefined : checked.document, payload.operationName);
+  };
   const server = serveGraphQLWs<Record<string, unknown> | undefined>(
     {
       schema: options.schema,
       // Each event resolved by the compiled document (an event the feed shares, once for all its receivers) and written to its outlet.
-      subscribe: liveExecution(options.schema, options.operations, (args) => outlets.get(args)),
+      subscribe: liveExecution(options.schema, options.operations, (args) => outlets.get(args), options.tally),
       onConnect: async (ctx) => {
         server.initialized(ctx.extra.socket);
         const badParams = connectionParamsProblem(ctx.connectionParams);
@@ -131,6 +142,7 @@ export function attachWebSocket(options: {
         if (connection) await realtime.sockets.close(connection.socket);
       },
       onSubscribe: (ctx, id, payload) => {
+        arrivals.set(payload, performance.now());
         // graphql-ws has already registered this one when it asks.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`At most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per socket.`, { extensions: { code: 'RATE_LIMITED' } })];
@@ -150,7 +162,8 @@ export function attachWebSocket(options: {
         const badText = operation && inputTextProblem(checked.document, operation, payload.variables);
         if (badText) return [badText];
         const args = { schema: options.schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
-        if (operation?.operation === 'subscription') outlets.set(args, new SocketOutlet(ctx.extra.socket, id));
+        const socket = connections.get(ctx)?.socket;
+        if (operation?.operation === 'subscription' && socket) outlets.set(args, new SocketOutlet(socket, id));
         return args;
       },
       context: (ctx): Context =>
@@ -163,18 +176,31 @@ export function attachWebSocket(options: {
           socket: connections.get(ctx)?.socket,
         }),
       onNext: (ctx, _id, _payload, args, result) => {
-        if (!keepsUp(ctx.extra.socket)) return;
+        const socket = connections.get(ctx)?.socket;
+        if (socket && !keepsUp(socket)) return;
         if (!result.errors) return;
         const context = args.contextValue as Context;
         return { ...result, errors: result.errors.map((error) => maskForSocket(error, context)) as never };
       },
-      onError: (ctx, _id, _payload, errors) => errors.map((error) => maskForSocket(error, undefined)) as never,
+      onOperation: (_ctx, _id, payload, args, result) => {
+        // A subscription that started is counted as ok; a query's or mutation's result (or a subscription refused at the start) by its errors.
+        const settled = result as ExecutionResult | AsyncIterable<unknown>; // graphql-ws has awaited it
+        const codes = Symbol.asyncIterator in settled ? [] : (settled.errors ?? []).map((error) => error.extensions?.code);
+        const arrived = arrivals.get(payload);
+        metrics.operation(metrics.labelsOf(args.document, args.operationName), codes, arrived === undefined ? undefined : (performance.now() - arrived) / 1000);
+      },
+      onError: (_ctx, _id, payload, errors) => {
+        metrics.operation(labelsOf(payload), errors.map((error) => error.extensions?.code), undefined);
+        return errors.map((error) => maskForSocket(error, undefined)) as never;
+      },
     },
     wss,
     options.logger,
     addressOf,
     CONNECTION_INIT_TIMEOUT_MS,
+    metrics,
   );
+  metrics.watch({ openSockets: () => wss.clients.size, live: () => options.tally.read() });
   return {
     close: async () => {
       stopPinging();
@@ -184,9 +210,9 @@ export function attachWebSocket(options: {
 }
 
 /** False, with the socket closed (1013), once its unsent data passes MAX_BUFFERED_BYTES: its client reconnects and catches up. */
-function keepsUp(socket: WebSocket): boolean {
-  if (socket.bufferedAmount <= MAX_BUFFERED_BYTES) return true;
-  closeTooSlow(socket);
+function keepsUp(state: SocketState): boolean {
+  if (state.socket.bufferedAmount <= MAX_BUFFERED_BYTES) return true;
+  state.tooSlow();
   return false;
 }
 
@@ -196,19 +222,19 @@ function keepsUp(socket: WebSocket): boolean {
  */
 class SocketOutlet implements LiveOutlet {
   constructor(
-    private readonly socket: WebSocket,
+    private readonly state: SocketState,
     private readonly id: string,
   ) {}
 
   send(result: ExecutionResult, json: string | undefined, context: unknown): void {
-    const { socket } = this;
-    if (socket.readyState !== socket.OPEN || !keepsUp(socket)) return;
+    const { socket } = this.state;
+    if (socket.readyState !== socket.OPEN || !keepsUp(this.state)) return;
     const masked = result.errors ? { ...result, errors: result.errors.map((error) => maskForSocket(error as GraphQLError, context as Context)) } : result;
     socket.send(`{"id":${JSON.stringify(this.id)},"type":"${MessageType.Next}","payload":${json ?? JSON.stringify(masked)}}`);
   }
 
   tooSlow(): void {
-    closeTooSlow(this.socket);
+    this.state.tooSlow();
   }
 }
 

@@ -3,6 +3,7 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { Deadlines } from '../realtime/deadlines';
+import type { Metrics } from './metrics';
 
 /** What graphql-ws keeps of each connection: the socket, and what was read off its upgrade request (not the request itself). */
 export interface SocketExtra {
@@ -98,6 +99,7 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
   logger: Logger,
   addressOf: (request: IncomingMessage) => string,
   initTimeoutMs: number,
+  metrics: Pick<Metrics, 'socketOpened'>,
 ): { initialized(socket: WebSocket): void; dispose(): Promise<void> } {
   const server = makeServer({ ...options, connectionInitWaitTimeout: 0 });
   const awaitingInit = new Deadlines<WebSocket>((socket) => socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout'));
@@ -108,6 +110,7 @@ export function serveGraphQLWs<P extends Record<string, unknown> | undefined>(
   wss.on('connection', (socket, request) => {
     const connection = new Connection(socket, transport);
     connections.set(socket, connection);
+    metrics.socketOpened();
     socket.on('error', onSocketError);
     socket.on('message', onSocketMessage);
     socket.on('close', onSocketClose);

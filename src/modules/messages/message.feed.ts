@@ -5,6 +5,7 @@ import type { LiveFeed } from '../../realtime/live-feed';
 import type { SocketRegistry, SocketState } from '../../realtime/sockets';
 import type { MessageAddedEvent } from '../../realtime/topics';
 import { sameForEveryViewer } from '../../server/live-execution';
+import type { Metrics } from '../../server/metrics';
 import { assertChatMember } from '../chats/chat.access';
 import { chatColumns } from '../chats/chat.type';
 import { toUser, userColumns } from '../users/user.type';
@@ -32,6 +33,7 @@ export class MessageFeed implements MessageSource {
     private readonly prisma: PrismaClient,
     private readonly sockets: SocketRegistry,
     private readonly deliveries: DeliveryTracker,
+    private readonly metrics: Pick<Metrics, 'messageDelivered'>,
   ) {
     sockets.orderBy('message.added', this.order);
   }
@@ -88,8 +90,9 @@ export class MessageFeed implements MessageSource {
     return view;
   }
 
-  delivered(message: Message, viewerId: string): void {
+  delivered(message: Message, viewerId: string, live: boolean): void {
     this.deliveries.delivered(message.chatId, viewerId, message.seq);
+    if (live) this.metrics.messageDelivered(message.createdAt);
   }
 
   /**

@@ -524,6 +524,8 @@ describe('slow consumers', () => {
       const closed = await within(client.closed, 15_000, 'the server to close the slow socket');
       expect(closed.code).toBe(1013);
       expect(client.received.next).toBeLessThan(subscriptions * (messages + 1));
+      const metrics = await (await fetch(server.url.replace(/\/graphql$/, '/metrics'))).text();
+      expect(metrics).toMatch(/^parley_slow_consumer_closes_total 1$/m);
     } finally {
       client.socket.terminate();
     }
