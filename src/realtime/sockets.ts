@@ -188,7 +188,15 @@ export class SocketRegistry {
     const users = this.byChat.get(event.chatId);
     if (!listening?.size || !users) return;
     const tell = (state: SocketState) => {
-      for (const entry of state.listeners) if (entry.topic === topic) entry.listener.take(event as never);
+      for (const entry of state.listeners) {
+        if (entry.topic !== topic) continue;
+        try {
+          entry.listener.take(event as never);
+        } catch (error) {
+          // One subscription's failure must not keep the event from the others.
+          this.logger.error({ err: error, topic }, 'a live subscription failed to take an event');
+        }
+      }
     };
     if (listening.size < users.size) {
       for (const state of listening) if (state.access.chatIds.has(event.chatId)) tell(state);

@@ -180,19 +180,32 @@ class LiveSubscription implements AsyncIterableIterator<ExecutionResult>, LiveSi
       else this.outlet.tooSlow();
       return;
     }
-    const resolved = this.resolve(payload);
-    if (!(resolved instanceof Promise)) return this.write(resolved);
+    let resolved: Resolved | Promise<Resolved>;
+    try {
+      resolved = this.resolve(payload);
+      if (!(resolved instanceof Promise)) return this.write(resolved);
+    } catch (error) {
+      // Its own failure ends this subscription only: the feed goes on to the other receivers.
+      return this.fail(error);
+    }
     this.waiting = [];
     resolved.then(
-      (later) => {
-        if (!this.open) return;
-        this.write(later);
-        const waiting = this.waiting!;
-        this.waiting = undefined;
-        for (const next of waiting) this.deliver(next);
-      },
+      (later) => this.resolvedLater(later),
       (error: unknown) => this.fail(error),
     );
+  }
+
+  /** The event that held the others is resolved: it is written, then those that waited are taken in order. */
+  private resolvedLater(resolved: Resolved): void {
+    if (!this.open) return;
+    try {
+      this.write(resolved);
+    } catch (error) {
+      return this.fail(error);
+    }
+    const waiting = this.waiting!;
+    this.waiting = undefined;
+    for (const next of waiting) this.deliver(next);
   }
 
   fail(error: unknown): void {

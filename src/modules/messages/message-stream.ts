@@ -92,10 +92,9 @@ export class MessageStream extends ChatFeed<'message.added', Message> {
   /** Runs `work` (a read), with every input meanwhile waiting; then takes them in order. */
   private read(work: () => Promise<void>): void {
     this.waiting ??= [];
-    work().then(
-      () => this.resume(),
-      (error: unknown) => this.fail(error),
-    );
+    work()
+      .then(() => this.resume())
+      .catch((error: unknown) => this.fail(error));
   }
 
   private resume(): void {
