@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import sharp from 'sharp';
 import { CompleteUploadDocument, RequestUploadDocument, type RequestUploadInput, type RequestUploadMutation, type UploadFieldsFragment } from '../generated/graphql';
 import type { TestUser } from './factories';
@@ -88,4 +90,10 @@ export function wav(): Buffer {
   header.write('data', 36);
   header.writeUInt32LE(samples, 40);
   return Buffer.concat([header, Buffer.alloc(samples, 128)]);
+}
+
+/** Every file the local driver keeps under DATA_DIR/files, as paths below it. */
+export function storedFiles(server: TestServer): string[] {
+  const root = join(server.config.dataDir, 'files');
+  return existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))) : [];
 }

@@ -34,12 +34,12 @@ export async function registerFileRoutes(
       const { uploadId } = request.params;
       const size = isUploadId(uploadId) ? storage.verifyUpload(uploadId, request.query) : undefined;
       if (size === undefined) return refuse(reply, 403, 'FORBIDDEN', 'This upload link is not valid, or has expired: ask requestUpload for a new one.');
-      const length = request.headers['content-length'];
-      if (length === undefined) return refuse(reply, 411, 'LENGTH_REQUIRED', `Send the file with Content-Length: ${size}.`);
-      if (Number(length) !== size) return refuse(reply, Number(length) > size ? 413 : 400, 'BAD_REQUEST', `This upload takes exactly ${size} bytes (Content-Length: ${size}), as announced.`);
       const state = await uploads.admits(uploadId);
       if (state === 'gone') return refuse(reply, 404, 'NOT_FOUND', 'This upload is gone: ask requestUpload for a new one.');
       if (state === 'received') return refuse(reply, 409, 'CONFLICT', "This upload's bytes were received already: a link takes one file, once.");
+      const length = request.headers['content-length'];
+      if (length === undefined) return refuse(reply, 411, 'LENGTH_REQUIRED', `Send the file with Content-Length: ${size}.`);
+      if (Number(length) !== size) return refuse(reply, Number(length) > size ? 413 : 400, 'BAD_REQUEST', `This upload takes exactly ${size} bytes (Content-Length: ${size}), as announced.`);
       const key = incomingKey(uploadId);
       let stored: 'stored' | 'taken';
       try {
