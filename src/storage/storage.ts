@@ -25,7 +25,7 @@ export interface DownloadOptions {
 
 /**
  * Where files' bytes are kept: the local disk under DATA_DIR (the default) or an S3-compatible
- * bucket (S3_BUCKET). Keys are paths made by the files module (`files/ab/<id>.png`). The bytes never
+ * bucket (S3_BUCKET). Keys are paths made by the files module (`stored/ab/<id>.png`). The bytes never
  * pass through GraphQL: clients send them with `uploadRequest` and fetch them with `downloadUrl`.
  */
 export interface FileStorage {

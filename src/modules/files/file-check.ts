@@ -1,11 +1,13 @@
 import { isUtf8 } from 'node:buffer';
-import { fileTypeFromBuffer } from 'file-type';
 import { cleanImage, MAX_IMAGE_PIXELS, UnreadableImageError } from './image-cleaning';
 import { describeFamilies, type Family, familyOf, storedType } from './file-types';
 
 export type FileCheck =
   | { accepted: true; mimeType: string; file: Buffer; preview: Buffer | null; width: number | null; height: number | null }
   | { accepted: false; reason: string };
+
+/** Loaded with the first file checked, not at start. */
+let loadingFileType: Promise<typeof import('file-type')> | undefined;
 
 const refused = (reason: string): FileCheck => ({ accepted: false, reason });
 
@@ -20,6 +22,7 @@ function isText(bytes: Buffer): boolean {
  * to be served: images written again without metadata, with a preview; anything else as it came.
  */
 export async function checkFile(bytes: Buffer, announced: string, families: readonly Family[]): Promise<FileCheck> {
+  const { fileTypeFromBuffer } = await (loadingFileType ??= import('file-type'));
   const detected = await fileTypeFromBuffer(bytes);
   let mimeType: string | undefined;
   if (detected) {

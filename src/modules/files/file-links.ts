@@ -14,7 +14,7 @@ const shard = (uploadId: string) => uploadId.slice(-2);
 /** Where an upload's bytes arrive: never served, and replaced by the checked file once READY. */
 export const incomingKey = (uploadId: string) => `incoming/${shard(uploadId)}/${uploadId}`;
 /** The file served once READY; its extension says its type. */
-export const fileKeyOf = (uploadId: string, mimeType: string) => `files/${shard(uploadId)}/${uploadId}.${extensionOf(mimeType)}`;
+export const fileKeyOf = (uploadId: string, mimeType: string) => `stored/${shard(uploadId)}/${uploadId}.${extensionOf(mimeType)}`;
 export const previewKeyOf = (uploadId: string) => `previews/${shard(uploadId)}/${uploadId}.webp`;
 
 /** Every key an upload may have bytes under. */

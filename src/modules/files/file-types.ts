@@ -107,7 +107,7 @@ export function extensionOf(mimeType: string): string {
 
 const BY_EXTENSION = new Map(Object.entries(TYPES).map(([mimeType, { extension }]) => [extension, mimeType]));
 
-/** The type of a stored file, from its key's extension (`files/ab/<id>.png` → image/png). */
+/** The type of a stored file, from its key's extension (`stored/ab/<id>.png` → image/png). */
 export function typeOfKey(key: string): string {
   const type = BY_EXTENSION.get(key.slice(key.lastIndexOf('.') + 1));
   if (!type) throw new Error(`no stored type has the extension of ${key}`);

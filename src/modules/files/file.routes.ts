@@ -1,4 +1,3 @@
-import send from '@fastify/send';
 import type { FastifyInstance, FastifyReply, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { IncompleteUploadError, type LocalStorage } from '../../storage/local-storage';
@@ -6,6 +5,9 @@ import { incomingKey, isUploadId } from './file-links';
 import type { UploadService } from './upload.service';
 
 type Query = Record<string, string | undefined>;
+
+/** Loaded with the first download, not at start. */
+let loadingSend: Promise<typeof import('@fastify/send')> | undefined;
 
 /** Every file Parley serves: never sniffed into another type, never run as a page, never kept by a shared cache. */
 const SERVED_FILE_HEADERS = {
@@ -60,6 +62,7 @@ export async function registerFileRoutes(
     const key = request.params['*'];
     const link = storage.verifyDownload(key, request.query);
     if (!link) return refuse(reply, 403, 'FORBIDDEN', 'This link is not valid, or has expired: read the message (or profile) again for a fresh one.');
+    const { default: send } = await (loadingSend ??= import('@fastify/send'));
     const served = await send(request.raw, key, {
       root: storage.root,
       dotfiles: 'deny',

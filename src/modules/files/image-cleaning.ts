@@ -1,4 +1,8 @@
-import sharp, { type FormatEnum, type Sharp } from 'sharp';
+import type { FormatEnum, Sharp } from 'sharp';
+
+/** sharp (libvips) takes a fifth of a second to load: it is loaded with the first image, not at start. */
+let loadingSharp: Promise<typeof import('sharp')> | undefined;
+const loadSharp = async () => (await (loadingSharp ??= import('sharp'))).default;
 
 /** Larger images are refused: decoding one takes about 4 bytes of memory per pixel (48 MP phone photos pass). */
 export const MAX_IMAGE_PIXELS = 100_000_000;
@@ -32,6 +36,7 @@ export class UnreadableImageError extends Error {}
 export async function cleanImage(bytes: Buffer, mimeType: string): Promise<CleanImage> {
   const target = FORMATS[mimeType];
   if (!target) throw new Error(`not an image type sharp writes here: ${mimeType}`);
+  const sharp = await loadSharp();
   const open = (animated: boolean): Sharp => sharp(bytes, { animated, failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
   try {
     const file = await open(target.animated).rotate().toFormat(target.format, target.options).toBuffer();

@@ -70,7 +70,7 @@ describe('the S3 driver', () => {
     expect(await objectsOf(ticket.upload.id)).toEqual([`incoming/${ticket.upload.id.slice(-2)}/${ticket.upload.id}`]);
     const upload = (await complete(ticket.upload.id)).data!.completeUpload;
     expect(upload).toMatchObject({ status: 'READY', width: 200, height: 320 });
-    expect(await objectsOf(upload.id)).toEqual([`files/${upload.id.slice(-2)}/${upload.id}.jpg`, `previews/${upload.id.slice(-2)}/${upload.id}.webp`]);
+    expect(await objectsOf(upload.id)).toEqual([`previews/${upload.id.slice(-2)}/${upload.id}.webp`, `stored/${upload.id.slice(-2)}/${upload.id}.jpg`]);
     const served = await fetch(upload.url!);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/jpeg');

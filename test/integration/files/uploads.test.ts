@@ -102,7 +102,7 @@ describe('an upload through the local driver', () => {
   it('keeps the checked file only: the bytes as sent are gone once READY', async () => {
     const upload = await uploadFile(server, alice, { bytes: await cameraJpeg(), name: 'gps.jpg', mimeType: 'image/jpeg' });
     expect(existsSync(join(filesDir(), 'incoming', upload.id.slice(-2), upload.id))).toBe(false);
-    expect(existsSync(join(filesDir(), 'files', upload.id.slice(-2), `${upload.id}.jpg`))).toBe(true);
+    expect(existsSync(join(filesDir(), 'stored', upload.id.slice(-2), `${upload.id}.jpg`))).toBe(true);
   });
 
   it('completes twice to the same READY upload', async () => {
