@@ -52,6 +52,8 @@ export interface FilesConfig {
 export interface S3Config {
   bucket: string;
   endpoint: string | undefined;
+  /** The endpoint as clients reach it, for presigned links, when it is not `endpoint` (a container network's name, say). */
+  publicEndpoint: string | undefined;
   region: string;
   /** Both or neither; with neither, the AWS SDK's own chain (environment, profile, instance role) applies. */
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
@@ -129,6 +131,7 @@ const environment = z.object({
   UPLOAD_SWEEP_INTERVAL: duration('1h'),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lower-case letters, digits, dots and hyphens').optional(),
   S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_PUBLIC_ENDPOINT: url(['http:', 'https:']).optional(),
   S3_REGION: z.string().min(1).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
@@ -181,6 +184,7 @@ function filesConfig(values: Environment): FilesConfig {
       ? {
           bucket: values.S3_BUCKET,
           endpoint: values.S3_ENDPOINT,
+          publicEndpoint: values.S3_PUBLIC_ENDPOINT,
           region: values.S3_REGION ?? 'us-east-1',
           credentials:
             values.S3_ACCESS_KEY_ID && values.S3_SECRET_ACCESS_KEY
@@ -203,7 +207,7 @@ function filesConfig(values: Environment): FilesConfig {
 function s3Mismatches(values: Environment): string[] {
   const problems: string[] = [];
   if (!values.S3_BUCKET) {
-    for (const name of ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'] as const) {
+    for (const name of ['S3_ENDPOINT', 'S3_PUBLIC_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'] as const) {
       if (values[name] !== undefined) problems.push(`${name}: is used only with S3_BUCKET, which is not set`);
     }
   }

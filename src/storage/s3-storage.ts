@@ -21,6 +21,8 @@ export class S3Storage implements FileStorage {
 
   private constructor(
     private readonly client: S3Client,
+    /** Signs the links clients use: the same client, or one naming the endpoint as clients reach it. */
+    private readonly presigner: S3Client,
     private readonly sdk: Sdk,
     private readonly signedUrl: SignedUrl,
     private readonly bucket: string,
@@ -29,23 +31,26 @@ export class S3Storage implements FileStorage {
   /** Loads the AWS SDK (only now: without S3_BUCKET it is never loaded) and makes a client. */
   static async connect(config: S3Config): Promise<S3Storage> {
     const [sdk, presigner] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]);
-    const client = new sdk.S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: config.forcePathStyle,
-      credentials: config.credentials,
-      // The SDK would otherwise put a checksum of an empty body into presigned PUTs (and expect
-      // checksums many S3-compatible servers do not send): checksums only where the API needs them.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    return new S3Storage(client, sdk, presigner.getSignedUrl, config.bucket);
+    const clientFor = (endpoint: string | undefined) =>
+      new sdk.S3Client({
+        region: config.region,
+        endpoint,
+        forcePathStyle: config.forcePathStyle,
+        credentials: config.credentials,
+        // The SDK would otherwise put a checksum of an empty body into presigned PUTs (and expect
+        // checksums many S3-compatible servers do not send): checksums only where the API needs them.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+    const client = clientFor(config.endpoint);
+    const signer = config.publicEndpoint ? clientFor(config.publicEndpoint) : client;
+    return new S3Storage(client, signer, sdk, presigner.getSignedUrl, config.bucket);
   }
 
   async uploadRequest(upload: { key: string; sizeBytes: number; contentType: string; expiresAt: Date }): Promise<UploadRequest> {
     const command = new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: upload.key, ContentLength: upload.sizeBytes, ContentType: upload.contentType });
     const expiresIn = Math.max(1, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000));
-    const url = await this.signedUrl(this.client, command, { expiresIn, signableHeaders: new Set(['content-type', 'content-length']) });
+    const url = await this.signedUrl(this.presigner, command, { expiresIn, signableHeaders: new Set(['content-type', 'content-length']) });
     return {
       method: 'PUT',
       url,
@@ -94,7 +99,7 @@ export class S3Storage implements FileStorage {
       ResponseContentDisposition: options.contentDisposition,
       ResponseCacheControl: `private, max-age=${lifetime}`,
     });
-    return this.signedUrl(this.client, command, { expiresIn: lifetime, signingDate: options.signedAt });
+    return this.signedUrl(this.presigner, command, { expiresIn: lifetime, signingDate: options.signedAt });
   }
 
   /** A single PUT either stores a whole object or nothing: nothing is left behind. */
@@ -104,5 +109,6 @@ export class S3Storage implements FileStorage {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.presigner.destroy();
   }
 }

@@ -3,7 +3,7 @@ import { ChatFilesDocument, DeleteMessageDocument, LeaveChatDocument, SendFileDo
 import { createGroup, openPrivateChat } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
-import { signedInClient, subscribe } from '../../helpers/subscriptions';
+import { httpGraphQL, signedInClient, subscribe } from '../../helpers/subscriptions';
 import { cameraJpeg, pdf, png, requestUpload, sendBytes, storedFiles, uploadFile } from '../../helpers/uploads';
 import { LinkSignatures } from '../../../src/storage/link-signatures';
 
@@ -52,6 +52,11 @@ describe('sendMessage with uploads', () => {
     expect(Buffer.from(await served.arrayBuffer()).length).toBe(image.sizeBytes);
     expect((await fetch(photoOfBob!.thumbnailUrl!)).headers.get('content-type')).toBe('image/webp');
     expect(Buffer.from(await (await fetch(documentOfBob!.url)).arrayBuffer()).equals(pdf())).toBe(true);
+    // The chat list's last message brings the same links.
+    const list = await httpGraphQL<{ chats: { nodes: { id: string; lastMessage: { attachments: { url: string }[] } }[] } }>(
+      server, bob.accessToken, '{ chats(first: 5) { nodes { id lastMessage { attachments { url } } } } }',
+    );
+    expect(list.data!.chats.nodes.find((chat) => chat.id === chatId)!.lastMessage.attachments.map((attachment) => attachment.url)).toEqual(page.at(-1)!.attachments.map((attachment) => attachment.url));
   });
 
   it('gives links that work for an hour, the same link for reads close together', async () => {

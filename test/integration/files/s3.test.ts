@@ -17,6 +17,7 @@ const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 let s3rver: S3rver;
 let bucketDir: string;
 let endpoint: string;
+let publicEndpoint: string;
 let s3: S3Client;
 let server: TestServer;
 let alice: TestUser;
@@ -28,11 +29,14 @@ beforeAll(async () => {
   s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: bucketDir, configureBuckets: [{ name: BUCKET, configs: [] }] });
   const { port } = await s3rver.run();
   endpoint = `http://127.0.0.1:${port}`;
+  publicEndpoint = `http://localhost:${port}`;
   s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS });
   server = await startTestServer({
     env: {
       S3_BUCKET: BUCKET,
       S3_ENDPOINT: endpoint,
+      // Links name the server as clients reach it; Parley's own requests use S3_ENDPOINT.
+      S3_PUBLIC_ENDPOINT: publicEndpoint,
       S3_REGION: 'us-east-1',
       S3_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       S3_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
@@ -59,7 +63,7 @@ describe('the S3 driver', () => {
   it('sends the bytes straight to the bucket with a presigned PUT, and keeps only the checked file once READY', async () => {
     const bytes = await cameraJpeg(320, 200);
     const ticket = (await requestUpload(server, alice, { purpose: 'ATTACHMENT', name: 'beach.jpg', mimeType: 'image/jpeg', sizeBytes: bytes.length })).data!.requestUpload;
-    expect(ticket.url.startsWith(`${endpoint}/${BUCKET}/incoming/`)).toBe(true);
+    expect(ticket.url.startsWith(`${publicEndpoint}/${BUCKET}/incoming/`)).toBe(true);
     const signed = new URL(ticket.url).searchParams;
     expect(signed.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
     expect(ticket.headers).toEqual([
@@ -71,6 +75,7 @@ describe('the S3 driver', () => {
     const upload = (await complete(ticket.upload.id)).data!.completeUpload;
     expect(upload).toMatchObject({ status: 'READY', width: 200, height: 320 });
     expect(await objectsOf(upload.id)).toEqual([`previews/${upload.id.slice(-2)}/${upload.id}.webp`, `stored/${upload.id.slice(-2)}/${upload.id}.jpg`]);
+    expect(upload.url!.startsWith(`${publicEndpoint}/${BUCKET}/stored/`)).toBe(true);
     const served = await fetch(upload.url!);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/jpeg');

@@ -105,6 +105,14 @@ describe('an upload through the local driver', () => {
     expect(existsSync(join(filesDir(), 'stored', upload.id.slice(-2), `${upload.id}.jpg`))).toBe(true);
   });
 
+  it('streams a file of the full 25 MiB to disk and takes it', async () => {
+    const bytes = Buffer.concat([pdf(), Buffer.alloc(25 * 1024 * 1024 - pdf().length, 0x20)]);
+    const upload = await uploadFile(server, alice, { bytes, name: 'big.pdf', mimeType: 'application/pdf' });
+    expect(upload).toMatchObject({ status: 'READY', sizeBytes: 25 * 1024 * 1024 });
+    const tail = await fetch(upload.url!, { headers: { range: 'bytes=-4' } });
+    expect([tail.status, await tail.text()]).toEqual([206, '    ']);
+  });
+
   it('completes twice to the same READY upload', async () => {
     const upload = await uploadFile(server, alice, { bytes: pdf(), name: 'again.pdf', mimeType: 'application/pdf' });
     const again = await complete(alice, upload.id);

@@ -108,7 +108,7 @@ describe('configuration', () => {
       S3_FORCE_PATH_STYLE: 'true',
       PUBLIC_URL: 'https://chat.example.com/',
     });
-    expect(files.s3).toEqual({ bucket: 'parley-files', endpoint: 'http://seaweedfs:8333', region: 'us-east-1', credentials: { accessKeyId: 'key', secretAccessKey: 'secret' }, forcePathStyle: true });
+    expect(files.s3).toEqual({ bucket: 'parley-files', endpoint: 'http://seaweedfs:8333', publicEndpoint: undefined, region: 'us-east-1', credentials: { accessKeyId: 'key', secretAccessKey: 'secret' }, forcePathStyle: true });
     expect(files.publicUrl).toBe('https://chat.example.com');
     expect(problemsOf({ S3_ENDPOINT: 'http://localhost:9000' })).toEqual(['S3_ENDPOINT: is used only with S3_BUCKET, which is not set']);
     expect(problemsOf({ S3_BUCKET: 'parley', S3_ACCESS_KEY_ID: 'key' })).toEqual(['S3_SECRET_ACCESS_KEY: is required with S3_ACCESS_KEY_ID']);
