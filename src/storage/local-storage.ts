@@ -87,7 +87,8 @@ export class LocalStorage implements FileStorage {
       return 'stored';
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'taken';
-      if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw new IncompleteUploadError('the request ended early');
+      // The client went away mid-stream (a disk error is not the client's, and goes on as it is).
+      if (body.readableAborted || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw new IncompleteUploadError('the request ended early');
       throw error;
     } finally {
       await rm(part, { force: true });

@@ -3,17 +3,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompleteUploadDocument, type RequestUploadInput } from '../../generated/graphql';
 import { signUpUser, type TestUser } from '../../helpers/factories';
+import { capturedLogger } from '../../helpers/logs';
 import { startTestServer, type TestServer } from '../../helpers/server';
 import { pdf, png, requestUpload, sendBytes, storedFiles, type Ticket, uploadFile } from '../../helpers/uploads';
 import { LinkSignatures } from '../../../src/storage/link-signatures';
 
 let server: TestServer;
 let alice: TestUser;
+// Refusals are the client's doing: none of them may log an error.
+const { logger, lines } = capturedLogger('error');
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ logger });
   alice = await signUpUser(server);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  expect(lines).toEqual([]);
+});
 
 const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000';
 const uploadRow = (id: string) => server.parley.database.prisma.upload.findUnique({ where: { id } });
