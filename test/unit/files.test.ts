@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/modules/files/file-check';
 import { linkWindow } from '../../src/modules/files/file-links';
@@ -56,6 +57,17 @@ describe('checkFile', () => {
     expect(await checkFile(Buffer.from('a,b\n1,2\n'), 'text/csv', ATTACHMENT_FAMILIES)).toMatchObject({ accepted: true, mimeType: 'text/csv' });
     // Another image type than announced is still an image: the bytes' type is kept.
     expect(await checkFile(await png(), 'image/jpeg', AVATAR_FAMILIES)).toMatchObject({ accepted: true, mimeType: 'image/png', width: 40, height: 30 });
+  });
+
+  it('keeps the frames of an animated GIF, with a still preview', async () => {
+    const frame = (background: string) => sharp({ create: { width: 50, height: 40, channels: 4, background } }).png().toBuffer();
+    const gif = await sharp([await frame('red'), await frame('blue')], { join: { animated: true } }).gif({ delay: [100, 100] }).toBuffer();
+    const checked = await checkFile(gif, 'image/gif', ATTACHMENT_FAMILIES);
+    if (!checked.accepted) throw new Error(checked.reason);
+    expect([checked.mimeType, checked.width, checked.height]).toEqual(['image/gif', 50, 40]);
+    expect((await sharp(checked.file, { animated: true }).metadata()).pages).toBe(2);
+    const preview = await sharp(checked.preview!).metadata();
+    expect([preview.format, preview.pages ?? 1, preview.width, preview.height]).toEqual(['webp', 1, 50, 40]);
   });
 
   it('refuses what disagrees with the announcement, what the purpose does not allow, and what no signature names', async () => {
