@@ -30,6 +30,36 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   /** GET /metrics asks for it as a bearer token; in production, without one, /metrics is off. */
   metricsToken: string | undefined;
+  files: FilesConfig;
+}
+
+/** Uploads: where their bytes are kept, their limits, and how long their links work. */
+export interface FilesConfig {
+  /** Where clients reach this server, for the links the local driver hands out; the listening address when absent. */
+  publicUrl: string | undefined;
+  /** S3-compatible storage, used when S3_BUCKET is set; the local disk under dataDir otherwise. */
+  s3: S3Config | undefined;
+  attachmentMaxBytes: number;
+  avatarMaxBytes: number;
+  /** What one user's uploads may take in all. */
+  quotaBytes: number;
+  urlTtlSeconds: number;
+  avatarUrlTtlSeconds: number;
+  /** How long a client has to start sending an upload's bytes. */
+  uploadTicketTtlSeconds: number;
+  /** How often stale and unused uploads are looked for. */
+  sweepIntervalSeconds: number;
+}
+
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  /** The endpoint as clients reach it, for presigned links, when it is not `endpoint` (a container network's name, say). */
+  publicEndpoint: string | undefined;
+  region: string;
+  /** Both or neither; with neither, the AWS SDK's own chain (environment, profile, instance role) applies. */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +80,25 @@ const duration = (fallback: string) => z.string().default(fallback).transform((t
   }
   return seconds;
 });
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3, tb: 1e12, tib: 1024 ** 4 };
+
+/** "25MiB", "5 MB", "1GiB" or a plain number of bytes, from 1 byte up to `max`. */
+const byteSize = (fallback: string, max: number) => z.string().default(fallback).transform((text, ctx) => {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?$/i.exec(text.trim());
+  const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toLowerCase()]!) : 0;
+  if (!match || bytes < 1 || bytes > max) {
+    ctx.addIssue({ code: 'custom', message: `must be a size from 1 byte to ${max} bytes, like 25MiB, 500KB or 1GiB (got "${text}")` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** Presigned S3 links work for 7 days at most (Signature Version 4). */
+const LINK_TTL_MAX_SECONDS = 7 * 86_400;
+const linkTtl = (fallback: string) => duration(fallback).refine((seconds) => seconds <= LINK_TTL_MAX_SECONDS, { message: 'must be at most 7d' });
+/** A GraphQL Int: the largest sizeBytes an upload can announce. */
+const INT_MAX = 2_147_483_647;
 
 const url = (protocols: string[]) =>
   z.string().refine((text) => URL.canParse(text) && protocols.includes(new URL(text).protocol), {
@@ -75,7 +124,24 @@ const environment = z.object({
   WS_PING_INTERVAL: duration('30s'),
   SHUTDOWN_TIMEOUT: duration('10s'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  ATTACHMENT_MAX_SIZE: byteSize('25MiB', INT_MAX),
+  AVATAR_MAX_SIZE: byteSize('5MiB', INT_MAX),
+  UPLOAD_QUOTA: byteSize('1GiB', Number.MAX_SAFE_INTEGER),
+  FILE_URL_TTL: linkTtl('1h'),
+  AVATAR_URL_TTL: linkTtl('24h'),
+  UPLOAD_TICKET_TTL: linkTtl('15m'),
+  UPLOAD_SWEEP_INTERVAL: duration('1h'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3-63 lower-case letters, digits, dots and hyphens').optional(),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_PUBLIC_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
 });
+
+type Environment = z.infer<typeof environment>;
 
 /** Reads and validates the environment; every bad value is reported, each with its variable's name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values.NODE_ENV === 'production' && !values.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters)']);
   }
+  const s3Problems = s3Mismatches(values);
+  if (s3Problems.length > 0) throw new ConfigError(s3Problems);
   const dataDir = resolve(values.DATA_DIR);
   return {
     nodeEnv: values.NODE_ENV,
@@ -109,7 +177,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsPingIntervalSeconds: values.WS_PING_INTERVAL,
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
     metricsToken: values.METRICS_TOKEN,
+    files: filesConfig(values),
   };
+}
+
+function filesConfig(values: Environment): FilesConfig {
+  return {
+    publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+    s3: values.S3_BUCKET
+      ? {
+          bucket: values.S3_BUCKET,
+          endpoint: values.S3_ENDPOINT,
+          publicEndpoint: values.S3_PUBLIC_ENDPOINT,
+          region: values.S3_REGION ?? 'us-east-1',
+          credentials:
+            values.S3_ACCESS_KEY_ID && values.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: values.S3_ACCESS_KEY_ID, secretAccessKey: values.S3_SECRET_ACCESS_KEY }
+              : undefined,
+          forcePathStyle: values.S3_FORCE_PATH_STYLE === 'true',
+        }
+      : undefined,
+    attachmentMaxBytes: values.ATTACHMENT_MAX_SIZE,
+    avatarMaxBytes: values.AVATAR_MAX_SIZE,
+    quotaBytes: values.UPLOAD_QUOTA,
+    urlTtlSeconds: values.FILE_URL_TTL,
+    avatarUrlTtlSeconds: values.AVATAR_URL_TTL,
+    uploadTicketTtlSeconds: values.UPLOAD_TICKET_TTL,
+    sweepIntervalSeconds: values.UPLOAD_SWEEP_INTERVAL,
+  };
+}
+
+/** S3 settings that make no sense together: each named, as the schema's problems are. */
+function s3Mismatches(values: Environment): string[] {
+  const problems: string[] = [];
+  if (!values.S3_BUCKET) {
+    for (const name of ['S3_ENDPOINT', 'S3_PUBLIC_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'] as const) {
+      if (values[name] !== undefined) problems.push(`${name}: is used only with S3_BUCKET, which is not set`);
+    }
+  }
+  if (values.S3_ACCESS_KEY_ID && !values.S3_SECRET_ACCESS_KEY) problems.push('S3_SECRET_ACCESS_KEY: is required with S3_ACCESS_KEY_ID');
+  if (values.S3_SECRET_ACCESS_KEY && !values.S3_ACCESS_KEY_ID) problems.push('S3_ACCESS_KEY_ID: is required with S3_SECRET_ACCESS_KEY');
+  return problems;
 }
 
 /** Outside production a secret is generated once and kept in DATA_DIR, so tokens survive restarts. */

@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader';
 import { NotFoundError } from '../errors/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import { chatLoader, chatMembersLoader, viewerMembershipLoader } from '../modules/chats/chat.loaders';
+import { uploadLoader } from '../modules/files/upload.loaders';
 import { friendshipWithLoader } from '../modules/friendships/friendship.loaders';
 import { messageBySeqLoader } from '../modules/messages/message.loaders';
 import { onlineLoader, userLoader } from '../modules/users/user.loaders';
@@ -19,6 +20,7 @@ export function createLoaders({ prisma, realtime }: { prisma: PrismaClient; real
     viewerMembership: viewerMembershipLoader(prisma, viewerId),
     messageBySeq: messageBySeqLoader(prisma),
     friendshipWith: friendshipWithLoader(prisma, viewerId),
+    upload: uploadLoader(prisma),
   };
 }
 

@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import type { SessionCacheOptions } from '../auth/session-cache';
 import type { Config } from '../config/config';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
+import { registerFileRoutes } from '../modules/files/file.routes';
 import { createRealtime } from '../realtime/realtime';
+import { LocalStorage } from '../storage/local-storage';
+import { createStorage } from '../storage/storage';
 import { CompiledOperations } from './executor';
 import { LiveTally } from './live-execution';
 import { Metrics } from './metrics';
@@ -21,6 +24,8 @@ export interface Parley {
   port: number;
   database: Database;
   logger: Logger;
+  /** Removes the uploads that are stale as of `now` (the periodic sweep, at once); the ids removed here. */
+  sweepUploads(now?: Date): Promise<string[]>;
   /** Stops accepting, finishes in-flight requests, closes sockets, then the database; `onStep` hears each step as it starts. */
   close(onStep?: (step: string) => void): Promise<void>;
 }
@@ -39,7 +44,10 @@ export async function startParley(
   );
   const realtime = createRealtime(config.redisUrl, database.prisma, logger, metrics);
   const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale, undefined, (limit) => metrics.rateLimited(limit));
-  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, { logger, metrics, sessionCache: overrides.sessionCache });
+  // Known once the server listens, unless PUBLIC_URL says it.
+  let publicUrl = config.files.publicUrl;
+  const storage = await createStorage(config, () => publicUrl!);
+  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, storage, { logger, metrics, sessionCache: overrides.sessionCache });
   const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   metrics.nameOperationsFrom(schema);
@@ -59,6 +67,7 @@ export async function startParley(
     metrics,
     metricsToken: config.metricsToken,
   });
+  if (storage instanceof LocalStorage) await registerFileRoutes(http.fastify, storage, services.uploads);
   const websocket = attachWebSocket({
     server: http.fastify.server,
     schema,
@@ -76,19 +85,24 @@ export async function startParley(
   const address = http.fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  publicUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : host}:${port}`;
+  services.uploadSweeper.start(config.files.sweepIntervalSeconds);
 
   return {
     url: `http://${host}:${port}/graphql`,
     port,
     database,
     logger,
+    sweepUploads: (now) => services.uploadSweeper.sweep(now),
     close: async (onStep) => {
       const steps: [string, () => Promise<void>][] = [
         ['closing sockets', () => websocket.close()],
         ['finishing HTTP requests', () => finishRequests(http)],
         ['writing session touches', () => services.authenticator.close()],
         ['writing deliveries', () => services.deliveries.close()],
+        ['stopping the upload sweep', () => services.uploadSweeper.close()],
         ['closing the event bus and presence', () => realtime.close()],
+        ['closing the file storage', () => storage.close()],
         ['closing the database', () => database.close()],
       ];
       for (const [step, run] of steps) {

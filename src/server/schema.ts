@@ -7,13 +7,16 @@ import { ChatFieldsResolver, ChatMemberFieldsResolver } from '../modules/chats/c
 import { ChatUpdatesResolver } from '../modules/chats/chat-updates.resolver';
 import { ChatResolver } from '../modules/chats/chat.resolver';
 import { TypingResolver } from '../modules/chats/typing.resolver';
+import { UploadResolver } from '../modules/files/upload.resolver';
 import { FriendshipResolver } from '../modules/friendships/friendship.resolver';
+import { AttachmentFieldsResolver } from '../modules/messages/attachment-fields.resolver';
 import { MessageFieldsResolver, ReadReceiptFieldsResolver } from '../modules/messages/message-fields.resolver';
 import { MessageSubscriptionResolver } from '../modules/messages/message.subscriptions';
 import { MessageResolver } from '../modules/messages/message.resolver';
 import { ReceiptResolver } from '../modules/messages/receipt.resolver';
 import { UserFriendshipResolver } from '../modules/users/user-friendship.resolver';
 import { PresenceResolver, UserPresenceResolver } from '../modules/users/presence.resolver';
+import { UserAvatarResolver } from '../modules/users/user-avatar.resolver';
 import { UserResolver } from '../modules/users/user.resolver';
 import { DateTimeScalar } from './scalars';
 import type { Services } from './services';
@@ -22,6 +25,7 @@ import type { Services } from './services';
 const resolvers = {
   auth: [AuthResolver, (services: Services) => new AuthResolver(services.auth, services.sessions)],
   users: [UserResolver, (services: Services) => new UserResolver(services.users)],
+  userAvatar: [UserAvatarResolver, (services: Services) => new UserAvatarResolver(services.fileLinks)],
   friendships: [FriendshipResolver, (services: Services) => new FriendshipResolver(services.friendships)],
   userFriendship: [UserFriendshipResolver, () => new UserFriendshipResolver()],
   chats: [ChatResolver, (services: Services) => new ChatResolver(services.chats, services.chatMembers)],
@@ -29,6 +33,8 @@ const resolvers = {
   chatMemberFields: [ChatMemberFieldsResolver, () => new ChatMemberFieldsResolver()],
   messages: [MessageResolver, (services: Services) => new MessageResolver(services.messages, services.history)],
   messageFields: [MessageFieldsResolver, () => new MessageFieldsResolver()],
+  attachmentFields: [AttachmentFieldsResolver, (services: Services) => new AttachmentFieldsResolver(services.fileLinks)],
+  uploads: [UploadResolver, (services: Services) => new UploadResolver(services.uploads, services.fileLinks)],
   receipts: [ReceiptResolver, (services: Services) => new ReceiptResolver(services.receipts)],
   receiptFields: [ReadReceiptFieldsResolver, () => new ReadReceiptFieldsResolver()],
   messageSubscriptions: [MessageSubscriptionResolver, () => new MessageSubscriptionResolver()],

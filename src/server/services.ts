@@ -15,6 +15,10 @@ import { ChatMemberService } from '../modules/chats/chat-members.service';
 import { ChatService } from '../modules/chats/chat.service';
 import { TypingFeed } from '../modules/chats/typing.feed';
 import { TypingService } from '../modules/chats/typing.service';
+import { FileLinks } from '../modules/files/file-links';
+import { UploadRemoval } from '../modules/files/upload-removal';
+import { UploadSweeper } from '../modules/files/upload-sweep';
+import { UploadService } from '../modules/files/upload.service';
 import { FriendshipService } from '../modules/friendships/friendship.service';
 import { DeliveryTracker } from '../modules/messages/deliveries';
 import { MessageHistoryService } from '../modules/messages/message-history.service';
@@ -24,6 +28,7 @@ import { ReceiptService } from '../modules/messages/receipt.service';
 import { PresenceFeed } from '../modules/users/presence.feed';
 import { UserService } from '../modules/users/user.service';
 import type { Realtime } from '../realtime/realtime';
+import type { FileStorage } from '../storage/storage';
 import type { Feeds } from './context';
 import type { Metrics } from './metrics';
 import type { RateLimits } from './rate-limits';
@@ -41,6 +46,9 @@ export interface Services {
   history: MessageHistoryService;
   receipts: ReceiptService;
   typing: TypingService;
+  uploads: UploadService;
+  uploadSweeper: UploadSweeper;
+  fileLinks: FileLinks;
   realtime: Realtime;
   /** Delivered pointers of pushed messages, written in batches. */
   deliveries: DeliveryTracker;
@@ -53,25 +61,30 @@ export function createServices(
   config: Config,
   realtime: Realtime,
   rateLimits: RateLimits,
+  storage: FileStorage,
   options: { logger: Logger; metrics: Metrics; sessionCache?: Partial<SessionCacheOptions> },
 ): Services {
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
   const sessionCache = new SessionCache((sessionId) => readSession(sql, sessionId), options.sessionCache);
   const deliveries = new DeliveryTracker(sql, events, options.logger);
+  const uploadRemoval = new UploadRemoval(prisma, storage, options.logger);
   const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits, sessionCache);
   return {
     authenticator: new Authenticator(accessTokens, sessionCache, new SessionTouches(prisma, options.logger), events),
     auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions, rateLimits),
     sessions,
-    users: new UserService(prisma),
+    users: new UserService(prisma, uploadRemoval),
     friendships: new FriendshipService(prisma, events),
     chats: new ChatService(prisma, sql, events),
     chatMembers: new ChatMemberService(prisma, events),
-    messages: new MessageService(prisma, sql, events, rateLimits),
+    messages: new MessageService(prisma, sql, events, rateLimits, uploadRemoval),
     history: new MessageHistoryService(sql),
     receipts: new ReceiptService(sql, events),
     typing: new TypingService(prisma, events, rateLimits),
+    uploads: new UploadService(prisma, storage, config.files, rateLimits, uploadRemoval),
+    uploadSweeper: new UploadSweeper(prisma, storage, uploadRemoval, options.logger),
+    fileLinks: new FileLinks(storage, config.files),
     realtime,
     deliveries,
     feeds: {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { Logger } from 'pino';
@@ -54,7 +57,9 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
-  const config = testConfig(options.env);
+  // Uploads land under DATA_DIR: a folder of this server's own, removed with it, unless the test names one.
+  const dataDir = options.env?.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'parley-test-data-'));
+  const config = testConfig({ ...(dataDir ? { DATA_DIR: dataDir } : {}), ...options.env });
   const parley = await startParley(config, {
     database: { ...database.options, ...options.databaseOptions },
     logger: options.logger,
@@ -69,6 +74,7 @@ export async function startTestServer(
     close: async () => {
       await parley.close();
       if (!options.database) await database.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { jsonTimestamp } from '../../db/sql';
+import { ATTACHMENT_JSON } from '../messages/message.sql';
 import { USER_JSON } from '../users/user.sql';
 import type { Chat } from './chat.type';
 
@@ -28,7 +29,7 @@ SELECT c."id", c."kind"::text AS "kind", c."name", c."createdAt", c."lastActivit
     SELECT json_build_object('id', lm."id", 'chatId', lm."chatId", 'authorId', lm."authorId", 'seq', lm."seq", 'body', lm."body",
       'clientId', lm."clientId", 'createdAt', lm."createdAt", 'editedAt', lm."editedAt", 'deletedAt', lm."deletedAt",
       'attachments', COALESCE((
-        SELECT json_agg(json_build_object('url', at."url", 'name', at."name", 'mimeType', at."mimeType", 'sizeBytes', at."sizeBytes") ORDER BY at."position")
+        SELECT json_agg(${ATTACHMENT_JSON('at')} ORDER BY at."position")
         FROM "Attachment" at WHERE at."messageId" = lm."id"), '[]'::json),
       'author', CASE WHEN $7::boolean THEN (SELECT ${USER_JSON('au')} FROM "User" au WHERE au."id" = lm."authorId") END)
     FROM "Message" lm WHERE lm."chatId" = c."id" AND lm."seq" = c."lastSeq") END AS "lastMessage",

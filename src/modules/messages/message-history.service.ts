@@ -95,7 +95,7 @@ function messagesOf(row: HistoryRow): Message[] {
   messages.sort((a, b) => a.seq - b.seq);
   if (row.attachments) {
     const byId = new Map(messages.map((message) => [message.id, message]));
-    for (const { messageId, url, name, mimeType, sizeBytes } of row.attachments) byId.get(messageId)!.attachments.push({ url, name, mimeType, sizeBytes });
+    for (const { messageId, position: _position, ...attachment } of row.attachments) byId.get(messageId)!.attachments.push(attachment);
   }
   return messages;
 }

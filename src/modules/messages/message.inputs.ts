@@ -7,11 +7,17 @@ export const MAX_ATTACHMENTS = 10;
 
 @InputType()
 export class AttachmentInput {
-  @Field(() => String, { description: 'http(s) URL of an already uploaded file.' })
-  @IsHttpUrl({ message: 'attachment url must be an http(s) URL' })
-  url!: string;
+  @Field(() => ID, { nullable: true, description: "A READY upload of the sender's (see requestUpload). Give either uploadId or url." })
+  @IsOptional()
+  @MaxLength(64)
+  uploadId?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'An http(s) link to a file kept elsewhere. Give either uploadId or url.' })
+  @IsOptional()
+  @IsHttpUrl({ message: 'attachment url must be an http(s) URL' })
+  url?: string | null;
+
+  @Field(() => String, { nullable: true, description: "For a link; an upload's name, type and size are its own." })
   @IsOptional()
   @MaxLength(255)
   name?: string | null;

@@ -2,17 +2,19 @@ import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../
 import type DataLoader from 'dataloader';
 import { v7 as uuidv7 } from 'uuid';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { isUniqueViolation } from '../../db/errors';
+import { databaseRefusal, isUniqueViolation } from '../../db/errors';
 import type { Sql } from '../../db/sql';
 import { assertChatMember, type Membership } from '../chats/chat.access';
 import { chatFromJson } from '../chats/chat.sql';
 import type { Chat } from '../chats/chat.type';
 import { userFromJson } from '../users/user.sql';
 import { toUser, type User, type UserRecord } from '../users/user.type';
+import { attachmentParams, refusedUploadError } from './message-attachments';
 import { BODY_MAX, type SendMessageInput } from './message.inputs';
 import { fromJsonTimestamps, MESSAGE_BY_CLIENT_ID, type MessageRow, SEND_MESSAGE, type SendMessageRow } from './message.sql';
 import { type Message, messageSelect, toMessage } from './message.type';
 import type { EventPublisher } from '../../realtime/topics';
+import { markForRemoval, type UploadRemoval } from '../files/upload-removal';
 import type { RateLimits } from '../../server/rate-limits';
 
 /** Where a send puts the chat and author it read, so that the answer's `chat` and `author` cost nothing more. */
@@ -42,6 +44,7 @@ export class MessageService {
     private readonly sql: Sql,
     private readonly events: EventPublisher,
     private readonly rateLimits: RateLimits,
+    private readonly uploadRemoval: UploadRemoval,
   ) {}
 
   /**
@@ -50,13 +53,7 @@ export class MessageService {
    * returns that message instead.
    */
   async send(viewerId: string, input: SendMessageInput, loaders?: SentMessageLoaders): Promise<Message> {
-    const attachments = (input.attachments ?? []).map((attachment, position) => ({
-      position,
-      url: attachment.url.trim(),
-      name: attachment.name ?? null,
-      mimeType: attachment.mimeType ?? null,
-      sizeBytes: attachment.sizeBytes ?? null,
-    }));
+    const attachments = attachmentParams(input.attachments ?? []);
     const body = messageBody(input.body, attachments.length > 0);
     const clientId = input.clientId ?? null;
     await this.rateLimits.consume('messagesPerUser', viewerId);
@@ -67,6 +64,9 @@ export class MessageService {
     try {
       [row] = (await this.sql.query<SendMessageRow>(SEND_MESSAGE, [input.chatId, viewerId, id, body, clientId, JSON.stringify(attachments)])) as [SendMessageRow];
     } catch (error) {
+      if (isUniqueViolation(error) && databaseRefusal(error)?.column === 'uploadId') {
+        throw new BadInputError('attachments', 'An upload of this message was attached to another message at the same moment.');
+      }
       // The same clientId raced in from another request, which stored it first.
       const winner = clientId && isUniqueViolation(error) && (await this.byClientId(viewerId, clientId, input.chatId));
       if (winner) return winner;
@@ -75,10 +75,11 @@ export class MessageService {
     if (row.earlier) return this.retried(toMessage(fromJsonTimestamps(row.earlier)), input.chatId);
     if (!row.isMember) throw new NotFoundError('Chat');
     if (row.blocked) throw new ForbiddenError('This user has blocked you; you cannot send them messages.');
+    if (row.refusedUpload) throw refusedUploadError(row.refusedUpload);
     const seq = row.seq!;
     const message: Message = {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
-      attachments: attachments.map(({ position: _position, ...attachment }) => attachment),
+      attachments: row.attachments ?? [],
     };
     // A stored message always brings its author and chat along.
     const author = userFromJson(row.author!);
@@ -112,10 +113,14 @@ export class MessageService {
     const moderates = membership.chat.kind === 'GROUP' && membership.member.role !== 'MEMBER';
     if (message.authorId !== viewerId && !moderates) throw new ForbiddenError('Only the author or a group admin can delete a message.');
     if (message.deletedAt) return message;
+    // An upload belongs to its message: it goes with it (marked here, its bytes removed once this commits).
+    const uploadIds = message.attachments.flatMap((attachment) => (attachment.uploadId ? [attachment.uploadId] : []));
     const deleted = await this.prisma.$transaction(async (tx) => {
       await tx.attachment.deleteMany({ where: { messageId } });
+      await markForRemoval(tx, uploadIds);
       return tx.message.update({ where: { id: messageId }, data: { body: null, deletedAt: new Date() }, select: messageSelect });
     });
+    await this.uploadRemoval.removeAfterCommit(uploadIds);
     return this.updated(toMessage(deleted));
   }
 

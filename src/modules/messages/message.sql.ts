@@ -2,17 +2,28 @@ import { jsonTimestamp } from '../../db/sql';
 import type { Chat } from '../chats/chat.type';
 import { USER_JSON } from '../users/user.sql';
 import type { UserRecord } from '../users/user.type';
-import type { Attachment, MessageRecord } from './message.type';
+import { type Attachment, attachmentColumns, type MessageRecord } from './message.type';
 
 /** A message row with its attachments (a JSON array, in position order). */
 export type MessageRow = MessageRecord;
 
 const MESSAGE_COLUMNS = `m."id", m."chatId", m."seq", m."authorId", m."body", m."clientId", m."createdAt", m."editedAt", m."deletedAt"`;
 
+const ATTACHMENT_COLUMN_NAMES = Object.keys(attachmentColumns);
+
+/** An attachment's columns (attachmentColumns), from the row aliased `alias`. */
+export const ATTACHMENT_FIELDS = (alias: string) => ATTACHMENT_COLUMN_NAMES.map((column) => `${alias}."${column}"`).join(', ');
+
+/** An attachment as a JSON object (attachmentColumns), from the row aliased `alias`. */
+export const ATTACHMENT_JSON = (alias: string) => `json_build_object(${ATTACHMENT_COLUMN_NAMES.map((column) => `'${column}', ${alias}."${column}"`).join(', ')})`;
+
 /** The attachments of message `m`, in order, as the API shows them. */
 const ATTACHMENTS_OF_M = `COALESCE((
-  SELECT json_agg(json_build_object('url', a."url", 'name', a."name", 'mimeType', a."mimeType", 'sizeBytes', a."sizeBytes") ORDER BY a."position")
+  SELECT json_agg(${ATTACHMENT_JSON('a')} ORDER BY a."position")
   FROM "Attachment" a WHERE a."messageId" = m."id"), '[]'::json) AS "attachments"`;
+
+/** Why an attachment's upload cannot be attached. */
+export type RefusedUploadReason = 'unknown' | 'avatar' | 'pending' | 'attached';
 
 export interface SendMessageRow {
   isMember: boolean;
@@ -29,6 +40,10 @@ export interface SendMessageRow {
   chat: Chat | null;
   /** The author's public columns (JSON). */
   author: UserRecord | null;
+  /** The stored attachments (JSON, in order), when stored. */
+  attachments: Attachment[] | null;
+  /** The first attachment whose upload the author may not attach (then nothing was stored). */
+  refusedUpload: { position: number; reason: RefusedUploadReason } | null;
 }
 
 /** A message read as JSON, its timestamps as Dates again. */
@@ -38,13 +53,16 @@ export function fromJsonTimestamps(row: MessageRow): MessageRow {
 
 /**
  * sendMessage in one statement: $1 chat, $2 author, $3 new message id, $4 body, $5 clientId,
- * $6 attachments (JSON array of {position, url, name, mimeType, sizeBytes}).
+ * $6 attachments (JSON array of {position, url, uploadId, name, mimeType, sizeBytes}).
  * - The chat's row lock is taken first, as membership changes take it first too; membership is then
  *   read with a row lock of its own, which sees a removal that committed while this waited.
  * - seq is taken under the chat's row lock, only when the author may write: gap-free.
  * - A clientId the author used before stores nothing and returns that message; two sends racing
  *   with one clientId meet the unique index, and the loser's statement stores nothing at all.
  * - Writing implies having read up to one's own message: the author's pointers move with it.
+ * - An upload is attached only when it is the author's own READY ATTACHMENT upload, on no message
+ *   yet and not on its way out; it is locked meanwhile (a sweep skips it, a removal waits). Any
+ *   other stores nothing. Two sends of one upload at once meet the unique index on uploadId.
  */
 export const SEND_MESSAGE = `
 WITH earlier AS (
@@ -61,18 +79,33 @@ WITH earlier AS (
   JOIN "ChatMember" other ON other."chatId" = member."chatId" AND other."userId" <> $2
   JOIN "Friendship" f ON f."userId" = other."userId" AND f."otherUserId" = $2 AND f."status" = 'BLOCKED'
   WHERE member."kind" = 'PRIVATE'
+), wanted AS (
+  SELECT * FROM json_to_recordset($6::json) AS w("position" int, "url" text, "uploadId" text, "name" text, "mimeType" text, "sizeBytes" int)
+), uploads AS (
+  SELECT u."id", u."name", u."mimeType", u."sizeBytes", u."width", u."height", u."fileKey", u."previewKey"
+  FROM "Upload" u JOIN wanted ON wanted."uploadId" = u."id"
+  WHERE u."ownerId" = $2 AND u."purpose" = 'ATTACHMENT' AND u."status" = 'READY' AND u."deletingSince" IS NULL
+    AND NOT EXISTS (SELECT 1 FROM "Attachment" x WHERE x."uploadId" = u."id")
+  FOR SHARE OF u
+), refused AS (
+  SELECT wanted."position", CASE WHEN u."id" IS NULL OR u."ownerId" <> $2 OR u."deletingSince" IS NOT NULL THEN 'unknown'
+    WHEN u."purpose" <> 'ATTACHMENT' THEN 'avatar' WHEN u."status" <> 'READY' THEN 'pending' ELSE 'attached' END AS "reason"
+  FROM wanted LEFT JOIN "Upload" u ON u."id" = wanted."uploadId"
+  WHERE wanted."uploadId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM uploads WHERE uploads."id" = wanted."uploadId")
 ), taken AS (
   UPDATE "Chat" c SET "lastSeq" = c."lastSeq" + 1, "lastActivityAt" = GREATEST(clock_timestamp(), c."lastActivityAt")
-  FROM member WHERE c."id" = member."chatId" AND NOT EXISTS (SELECT 1 FROM blocked)
+  FROM member WHERE c."id" = member."chatId" AND NOT EXISTS (SELECT 1 FROM blocked) AND NOT EXISTS (SELECT 1 FROM refused)
   RETURNING c."id", c."lastSeq", c."lastActivityAt"
 ), inserted AS (
   INSERT INTO "Message" ("id", "chatId", "seq", "authorId", "body", "clientId", "createdAt")
   SELECT $3, taken."id", taken."lastSeq", $2, $4, $5, taken."lastActivityAt" FROM taken
   RETURNING "seq", "createdAt"
 ), attached AS (
-  INSERT INTO "Attachment" ("messageId", "position", "url", "name", "mimeType", "sizeBytes")
-  SELECT $3, a."position", a."url", a."name", a."mimeType", a."sizeBytes"
-  FROM inserted, json_to_recordset($6::json) AS a("position" int, "url" text, "name" text, "mimeType" text, "sizeBytes" int)
+  INSERT INTO "Attachment" ("messageId", "position", "url", "uploadId", "name", "mimeType", "sizeBytes", "width", "height", "fileKey", "previewKey")
+  SELECT $3, wanted."position", wanted."url", u."id", COALESCE(u."name", wanted."name"), COALESCE(u."mimeType", wanted."mimeType"),
+    COALESCE(u."sizeBytes", wanted."sizeBytes"), u."width", u."height", u."fileKey", u."previewKey"
+  FROM inserted CROSS JOIN wanted LEFT JOIN uploads u ON u."id" = wanted."uploadId"
+  RETURNING *
 ), pointers AS (
   UPDATE "ChatMember" cm SET "lastReadSeq" = GREATEST(cm."lastReadSeq", inserted."seq"),
     "lastDeliveredSeq" = GREATEST(cm."lastDeliveredSeq", inserted."seq")
@@ -84,7 +117,9 @@ SELECT EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM blocke
   (SELECT row_to_json(earlier) FROM earlier) AS "earlier",
   (SELECT json_build_object('id', chat."id", 'kind', chat."kind", 'name', chat."name", 'createdAt', chat."createdAt",
     'lastActivityAt', taken."lastActivityAt", 'lastSeq', taken."lastSeq") FROM chat, taken) AS "chat",
-  (SELECT ${USER_JSON('u')} FROM "User" u WHERE u."id" = $2) AS "author"
+  (SELECT ${USER_JSON('u')} FROM "User" u WHERE u."id" = $2) AS "author",
+  (SELECT json_agg(${ATTACHMENT_JSON('a')} ORDER BY a."position") FROM attached a) AS "attachments",
+  (SELECT json_build_object('position', r."position", 'reason', r."reason") FROM refused r ORDER BY r."position" LIMIT 1) AS "refusedUpload"
 FROM (SELECT 1) one LEFT JOIN inserted ON true`;
 
 /** The message a clientId names, after a send lost the race for it. $1 author, $2 clientId. */
@@ -96,7 +131,7 @@ export interface HistoryRow {
   /** The page as JSON, in no particular order (timestamps as text, read back with `jsonTimestamp`); null when empty. */
   messages: Omit<MessageRow, 'attachments'>[] | null;
   /** The page's attachments as JSON, each with its message's id, in position order; null when none. */
-  attachments: (Attachment & { messageId: string })[] | null;
+  attachments: (Attachment & { messageId: string; position: number })[] | null;
   /** Each author of the page once, as JSON (see `userFromJson`); null when the page is empty. */
   authors: UserRecord[] | null;
 }
@@ -121,10 +156,10 @@ WITH viewer AS (
 SELECT EXISTS (SELECT 1 FROM viewer) AS "member",
   (SELECT json_agg(page) FROM page) AS "messages",
   (SELECT json_agg(a ORDER BY a."messageId", a."position") FROM (
-    SELECT a."messageId", a."position", a."url", a."name", a."mimeType", a."sizeBytes" FROM "Attachment" a WHERE a."messageId" IN (SELECT "id" FROM page)
+    SELECT a."messageId", a."position", ${ATTACHMENT_FIELDS('a')} FROM "Attachment" a WHERE a."messageId" IN (SELECT "id" FROM page)
   ) a) AS "attachments",
   (SELECT json_agg(u) FROM (
-    SELECT u."id", u."username", u."displayName", u."bio", u."avatarUrl", u."createdAt", u."lastSeenAt", u."email" FROM "User" u WHERE u."id" IN (SELECT "authorId" FROM page)
+    SELECT u."id", u."username", u."displayName", u."bio", u."avatarUrl", u."avatarKey", u."createdAt", u."lastSeenAt", u."email" FROM "User" u WHERE u."id" IN (SELECT "authorId" FROM page)
   ) u) AS "authors"`;
 }
 

@@ -20,10 +20,13 @@ registerEnumType(MessageStatus, {
   },
 });
 
+/** A file of a message: a link given by its author, or one of the author's uploads (`url` and `thumbnailUrl` then sign links to it). */
 @ObjectType({ simpleResolvers: true })
 export class Attachment {
-  @Field(() => String)
-  url!: string;
+  /** The link as given; null for an upload. */
+  url!: string | null;
+
+  uploadId!: string | null;
 
   @Field(() => String, { nullable: true })
   name!: string | null;
@@ -33,6 +36,17 @@ export class Attachment {
 
   @Field(() => Int, { nullable: true })
   sizeBytes!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  width!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  height!: number | null;
+
+  /** Where an upload's file and preview are kept. */
+  fileKey!: string | null;
+
+  previewKey!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true, implements: Node })
@@ -92,6 +106,19 @@ export class ReadReceipt {
   at!: Date;
 }
 
+/** The columns an Attachment is made of. */
+export const attachmentColumns = {
+  url: true,
+  uploadId: true,
+  name: true,
+  mimeType: true,
+  sizeBytes: true,
+  width: true,
+  height: true,
+  fileKey: true,
+  previewKey: true,
+} as const satisfies Partial<Record<keyof AttachmentRow, true>>;
+
 /** What a Message is read with: its columns and its attachments, in order. */
 export const messageSelect = {
   id: true,
@@ -103,11 +130,11 @@ export const messageSelect = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
-  attachments: { select: { url: true, name: true, mimeType: true, sizeBytes: true }, orderBy: { position: 'asc' } },
+  attachments: { select: attachmentColumns, orderBy: { position: 'asc' } },
 } as const;
 
 export type MessageRecord = Pick<MessageRow, 'id' | 'chatId' | 'authorId' | 'seq' | 'body' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt'> & {
-  attachments: Pick<AttachmentRow, 'url' | 'name' | 'mimeType' | 'sizeBytes'>[];
+  attachments: Pick<AttachmentRow, keyof typeof attachmentColumns>[];
 };
 
 /** The one mapping from a stored message to the API's Message. */

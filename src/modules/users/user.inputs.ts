@@ -1,5 +1,5 @@
 import { IsOptional, MaxLength } from 'class-validator';
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { IsName } from '../../server/names';
 import { IsHttpUrl } from '../../server/validation';
 
@@ -19,8 +19,16 @@ export class UpdateProfileInput {
   @MaxLength(BIO_MAX)
   bio?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'An http(s) URL of at most 2048 characters.' })
+  @Field(() => String, { nullable: true, description: 'An http(s) URL of at most 2048 characters. Setting avatarUrl to null removes the picture.' })
   @IsOptional()
   @IsHttpUrl()
   avatarUrl?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "A READY AVATAR upload of the viewer's; its image becomes avatarUrl. Setting avatarUrl to null removes the picture.",
+  })
+  @IsOptional()
+  @MaxLength(64)
+  avatarUploadId?: string | null;
 }

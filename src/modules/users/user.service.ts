@@ -1,5 +1,6 @@
-import type { PrismaClient } from '../../generated/prisma/client';
-import { NotFoundError } from '../../errors/errors';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { BadInputError, NotFoundError } from '../../errors/errors';
+import { markForRemoval, type UploadRemoval } from '../files/upload-removal';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
 import { normalizeName } from '../../server/names';
 import { likeLiteral } from '../../server/validation';
@@ -16,7 +17,10 @@ function cleanText(value: string | null | undefined, normalize: (text: string) =
 }
 
 export class UserService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly uploadRemoval: UploadRemoval,
+  ) {}
 
   async byId(viewerId: string, id: string): Promise<User | null> {
     const row = await this.prisma.user.findUnique({ where: { id }, select: userColumns });
@@ -67,15 +71,33 @@ export class UserService {
   }
 
   async updateProfile(viewerId: string, input: UpdateProfileInput): Promise<User> {
-    const row = await this.prisma.user.update({
-      where: { id: viewerId },
-      data: {
-        displayName: cleanText(input.displayName, normalizeName),
-        bio: cleanText(input.bio),
-        avatarUrl: cleanText(input.avatarUrl),
-      },
-      select: userColumns,
+    const texts = { displayName: cleanText(input.displayName, normalizeName), bio: cleanText(input.bio) };
+    if (input.avatarUploadId == null && input.avatarUrl === undefined) {
+      return toUser(await this.prisma.user.update({ where: { id: viewerId }, data: texts, select: userColumns }), viewerId);
+    }
+    if (input.avatarUploadId != null && input.avatarUrl != null) throw new BadInputError('avatarUploadId', 'Give avatarUrl or avatarUploadId, not both.');
+    const { row, released } = await this.prisma.$transaction(async (tx) => {
+      const [current] = await tx.$queryRaw<{ avatarUploadId: string | null }[]>`SELECT "avatarUploadId" FROM "User" WHERE "id" = ${viewerId} FOR UPDATE`;
+      const avatar = input.avatarUploadId != null
+        ? await usableAvatar(tx, viewerId, input.avatarUploadId)
+        : { avatarUrl: cleanText(input.avatarUrl) ?? null, avatarUploadId: null, avatarKey: null };
+      const replaced = current?.avatarUploadId && current.avatarUploadId !== avatar.avatarUploadId ? [current.avatarUploadId] : [];
+      const updated = await tx.user.update({ where: { id: viewerId }, data: { ...texts, ...avatar }, select: userColumns });
+      // The picture it replaces goes: an avatar upload is one picture, used once.
+      await markForRemoval(tx, replaced);
+      return { row: updated, released: replaced };
     });
+    await this.uploadRemoval.removeAfterCommit(released);
     return toUser(row, viewerId);
   }
+}
+
+/** The avatar columns for the viewer's own READY AVATAR upload, locked until the transaction ends (a sweep skips it). */
+async function usableAvatar(tx: Prisma.TransactionClient, viewerId: string, uploadId: string) {
+  const [upload] = await tx.$queryRaw<{ id: string; ownerId: string; purpose: string; status: string; fileKey: string | null; deletingSince: Date | null }[]>`
+    SELECT "id", "ownerId", "purpose"::text, "status"::text, "fileKey", "deletingSince" FROM "Upload" WHERE "id" = ${uploadId} FOR SHARE`;
+  if (!upload || upload.ownerId !== viewerId || upload.deletingSince) throw new NotFoundError('Upload');
+  if (upload.purpose !== 'AVATAR') throw new BadInputError('avatarUploadId', 'This upload is an attachment; request an upload with purpose AVATAR for a picture.');
+  if (upload.status !== 'READY' || !upload.fileKey) throw new BadInputError('avatarUploadId', 'This upload is not READY yet: send its bytes, then call completeUpload.');
+  return { avatarUrl: null, avatarUploadId: upload.id, avatarKey: upload.fileKey };
 }

@@ -3,7 +3,7 @@ import type { UserRecord } from './user.type';
 
 /** A user's public columns as a JSON object, from the row aliased `alias` (see UserRecord). */
 export const USER_JSON = (alias: string) => `json_build_object('id', ${alias}."id", 'username', ${alias}."username",
-  'displayName', ${alias}."displayName", 'bio', ${alias}."bio", 'avatarUrl', ${alias}."avatarUrl",
+  'displayName', ${alias}."displayName", 'bio', ${alias}."bio", 'avatarUrl', ${alias}."avatarUrl", 'avatarKey', ${alias}."avatarKey",
   'createdAt', ${alias}."createdAt", 'lastSeenAt', ${alias}."lastSeenAt", 'email', ${alias}."email")`;
 
 /** A user read as JSON (USER_JSON), its timestamps as Dates again. */

@@ -17,8 +17,10 @@ export class User implements Node {
   @Field(() => String, { nullable: true })
   bio!: string | null;
 
-  @Field(() => String, { nullable: true })
+  /** A link to a picture kept elsewhere; `avatarUrl` (see AvatarResolver) signs a link to avatarKey instead when the picture is an upload. */
   avatarUrl!: string | null;
+
+  avatarKey!: string | null;
 
   @Field(() => Date)
   createdAt!: Date;
@@ -40,6 +42,7 @@ export const userColumns = {
   displayName: true,
   bio: true,
   avatarUrl: true,
+  avatarKey: true,
   createdAt: true,
   lastSeenAt: true,
   email: true,

@@ -3,6 +3,7 @@ import { LogInDocument, SignUpDocument } from '../../generated/graphql';
 import { createGroup } from '../../helpers/chat-factories';
 import { GOOD_PASSWORD, signUpUser, uniqueUsername } from '../../helpers/factories';
 import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
+import { requestUpload } from '../../helpers/uploads';
 import { wsClient } from '../../helpers/ws';
 
 let server: TestServer;
@@ -103,6 +104,20 @@ describe('rate limits', () => {
     const results = await Promise.all(Array.from({ length: 15 }, (_, index) => send(member, `hello ${index}`)));
     expect(results.map((result) => result.errors?.[0]?.extensions.code ?? 'OK')).toEqual(Array(15).fill('OK'));
     expect(await server.parley.database.prisma.message.count({ where: { chatId } })).toBe(15);
+  });
+
+  it('allow a burst of 50 upload requests per user, then about 1 per second, storing nothing past it', async () => {
+    const user = await signUpUser(server, {}, fromNewAddress());
+    const announce = () => requestUpload(server, user, { purpose: 'ATTACHMENT', name: 'a.png', mimeType: 'image/png', sizeBytes: 100 });
+    const started = Date.now();
+    const results = [];
+    for (let index = 0; index < 60; index += 1) results.push(await announce());
+    const seconds = Math.ceil((Date.now() - started) / 1000);
+    const allowed = results.filter((result) => result.errors === undefined).length;
+    expect(allowed).toBeGreaterThanOrEqual(50);
+    expect(allowed).toBeLessThanOrEqual(50 + seconds + 1);
+    expect(results.filter((result) => result.errors?.[0]?.extensions.code === 'RATE_LIMITED')).toHaveLength(60 - allowed);
+    expect(await server.parley.database.prisma.upload.count({ where: { ownerId: user.id } })).toBe(allowed);
   });
 
   it('limit typing signals per user', async () => {

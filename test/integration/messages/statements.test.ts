@@ -3,6 +3,7 @@ import { createGroup, sendMessage } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
 import { signedInClient, subscribe } from '../../helpers/subscriptions';
+import { png, uploadFile } from '../../helpers/uploads';
 import { DeliveryTracker } from '../../../src/modules/messages/deliveries';
 import type { ReceiptEvent } from '../../../src/realtime/topics';
 
@@ -18,7 +19,7 @@ const HOT_OPERATIONS: { name: string; query: string; variables: (chatId: string,
   {
     name: 'messages (history page with authors)',
     query: `query ($chatId: ID!) { messages(chatId: $chatId, last: 50) {
-      edges { cursor node { id seq body createdAt attachments { url } author { id username displayName avatarUrl } } } pageInfo { hasPreviousPage } } }`,
+      edges { cursor node { id seq body createdAt attachments { url thumbnailUrl name width height } author { id username displayName avatarUrl } } } pageInfo { hasPreviousPage } } }`,
     variables: (chatId) => ({ chatId }),
     statements: 1,
   },
@@ -58,6 +59,9 @@ beforeAll(async () => {
   const others = await Promise.all([signUpUser(server), signUpUser(server)]);
   chatId = await createGroup(server, viewer, others);
   for (const [index, author] of [viewer, ...others, viewer, ...others].entries()) await sendMessage(server, author, chatId, { body: `message ${index}` });
+  // Pages then hold uploads too, whose links are signed as they are read, with no statement of their own.
+  const photo = await uploadFile(server, viewer, { bytes: await png(), name: 'dot.png', mimeType: 'image/png' });
+  await sendMessage(server, viewer, chatId, { body: null, attachments: [{ uploadId: photo.id }, { url: 'https://example.com/a.pdf' }] });
 });
 afterAll(() => server.close());
 
@@ -74,6 +78,24 @@ describe('hot operations', () => {
     counting = false;
     console.log(`${statements.length} statement(s):\n${statements.map((sql) => `  ${sql.trim().split('\n')[0]!.slice(0, 100)}`).join('\n')}`);
     expect(statements).toHaveLength(allowed);
+  });
+});
+
+describe('a send with uploads', () => {
+  it('runs 1 statement: the uploads are checked, locked and attached by the same statement', async () => {
+    const photos = [];
+    for (let index = 0; index < 2; index += 1) photos.push(await uploadFile(server, viewer, { bytes: await png(), name: `p${index}.png`, mimeType: 'image/png' }));
+    const query = 'mutation ($input: SendMessageInput!) { sendMessage(input: $input) { id seq attachments { url thumbnailUrl name mimeType sizeBytes width height } } }';
+    const run = async (uploadId: string) => {
+      const result = await postGraphQL(server.url, { query, variables: { input: { chatId, attachments: [{ uploadId }] } } }, { token: viewer.accessToken });
+      expect(result.errors).toBeUndefined();
+    };
+    await run(photos[0]!.id);
+    statements.length = 0;
+    counting = true;
+    await run(photos[1]!.id);
+    counting = false;
+    expect(statements).toHaveLength(1);
   });
 });
 

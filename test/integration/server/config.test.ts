@@ -43,6 +43,17 @@ describe('configuration', () => {
     ['NODE_ENV', 'staging'],
     ['JWT_SECRET', 'short'],
     ['BCRYPT_COST', '4'],
+    ['PUBLIC_URL', 'parley.example.com'],
+    ['ATTACHMENT_MAX_SIZE', '25 megs'],
+    ['ATTACHMENT_MAX_SIZE', '0'],
+    ['ATTACHMENT_MAX_SIZE', '3GiB'],
+    ['AVATAR_MAX_SIZE', '-1MiB'],
+    ['UPLOAD_QUOTA', 'lots'],
+    ['FILE_URL_TTL', '8d'],
+    ['AVATAR_URL_TTL', '0s'],
+    ['UPLOAD_TICKET_TTL', 'soon'],
+    ['UPLOAD_SWEEP_INTERVAL', '1 hour'],
+    ['S3_BUCKET', 'Not_A_Bucket'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -65,6 +76,44 @@ describe('configuration', () => {
     expect(Buffer.from(first.jwtSecret).toString()).toBe(Buffer.from(second.jwtSecret).toString());
     expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim()).toHaveLength(64);
     expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o077).toBe(0);
+  });
+
+  it('has the documented file limits and the local driver by default', () => {
+    const { files } = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-config-')) });
+    expect(files).toEqual({
+      publicUrl: undefined,
+      s3: undefined,
+      attachmentMaxBytes: 25 * 1024 ** 2,
+      avatarMaxBytes: 5 * 1024 ** 2,
+      quotaBytes: 1024 ** 3,
+      urlTtlSeconds: 3600,
+      avatarUrlTtlSeconds: 86_400,
+      uploadTicketTtlSeconds: 15 * 60,
+      sweepIntervalSeconds: 3600,
+    });
+  });
+
+  it('reads sizes in bytes, decimal and binary units', () => {
+    const { files } = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-config-')), ATTACHMENT_MAX_SIZE: '500KB', AVATAR_MAX_SIZE: '1.5 MiB', UPLOAD_QUOTA: '2048' });
+    expect([files.attachmentMaxBytes, files.avatarMaxBytes, files.quotaBytes]).toEqual([500_000, 1.5 * 1024 ** 2, 2048]);
+  });
+
+  it('uses S3 when S3_BUCKET is set, and refuses S3 settings that do not go together', () => {
+    const { files } = loadConfig({
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-config-')),
+      S3_BUCKET: 'parley-files',
+      S3_ENDPOINT: 'http://seaweedfs:8333',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      PUBLIC_URL: 'https://chat.example.com/',
+    });
+    expect(files.s3).toEqual({ bucket: 'parley-files', endpoint: 'http://seaweedfs:8333', publicEndpoint: undefined, region: 'us-east-1', credentials: { accessKeyId: 'key', secretAccessKey: 'secret' }, forcePathStyle: true });
+    expect(files.publicUrl).toBe('https://chat.example.com');
+    expect(problemsOf({ S3_ENDPOINT: 'http://localhost:9000' })).toEqual(['S3_ENDPOINT: is used only with S3_BUCKET, which is not set']);
+    expect(problemsOf({ S3_BUCKET: 'parley', S3_ACCESS_KEY_ID: 'key' })).toEqual(['S3_SECRET_ACCESS_KEY: is required with S3_ACCESS_KEY_ID']);
+    expect(problemsOf({ S3_BUCKET: 'parley', S3_ENDPOINT: 'ftp://files' })).toEqual([expect.stringMatching(/^S3_ENDPOINT: /)]);
+    expect(problemsOf({ S3_BUCKET: 'parley', S3_FORCE_PATH_STYLE: 'yes' })).toEqual([expect.stringMatching(/^S3_FORCE_PATH_STYLE: /)]);
   });
 
   it('reads durations in seconds, minutes, hours and days', () => {
