@@ -60,8 +60,9 @@ export async function createHttpServer(options: {
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     options.metrics.httpRequest(request.method, request.routeOptions.url, reply.statusCode);
+    done();
   });
 
   const apollo = new ApolloServer<Context>({

@@ -17,6 +17,13 @@ const OUTCOMES = new Set([
 ]);
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+export interface OperationLabels {
+  type: OperationTypeNode | 'unknown';
+  operation: string;
+}
+
+const UNKNOWN_OPERATION: OperationLabels = { type: 'unknown', operation: 'unknown' };
+
 /** What is read when the metrics are scraped: counts kept where they happen, at no cost per event. */
 export interface MetricSources {
   openSockets(): number;
@@ -35,6 +42,11 @@ export class Metrics {
   readonly registry = new Registry();
   private rootFields = new Map<string, Set<string>>();
   private sources: Partial<MetricSources> = {};
+  /** Events published, by topic, and HTTP requests, by method, route and status: plain counts on the hot path, read when scraped. */
+  private readonly publishedByTopic = new Map<string, number>();
+  private readonly httpByKey = new Map<string, { labels: { method: string; route: string; status: string }; count: number }>();
+  /** Each operation's labels, worked out once per parsed document. */
+  private readonly labelsByDocument = new WeakMap<DocumentNode, Map<string, OperationLabels>>();
 
   private readonly operations = new Counter({
     name: 'parley_graphql_operations_total',
@@ -49,26 +61,14 @@ export class Metrics {
     buckets: SECONDS,
     registers: [this.registry],
   });
-  private readonly httpRequests = new Counter({
-    name: 'parley_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status code.',
-    labelNames: ['method', 'route', 'status'],
-    registers: [this.registry],
-  });
   private readonly socketsOpened = new Counter({
     name: 'parley_websocket_connections_opened_total',
     help: 'WebSocket connections accepted.',
     registers: [this.registry],
   });
-  private readonly eventsPublished = new Counter({
-    name: 'parley_events_published_total',
-    help: 'Live events published by this instance, by topic.',
-    labelNames: ['topic'],
-    registers: [this.registry],
-  });
   private readonly lag = new Histogram({
     name: 'parley_message_delivery_lag_seconds',
-    help: "Time from a message's creation to its write to a recipient's socket, for messages delivered as they happen (not replays).",
+    help: "Time from a message's creation until this instance has written it to its recipients' sockets here (once per message and instance; replays and gap fills left out).",
     buckets: SECONDS,
     registers: [this.registry],
   });
@@ -94,6 +94,28 @@ export class Metrics {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     const sources = () => this.sources;
+    const published = this.publishedByTopic;
+    const http = this.httpByKey;
+    new Counter({
+      name: 'parley_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status code.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { labels, count } of http.values()) this.inc(labels, count);
+      },
+    });
+    new Counter({
+      name: 'parley_events_published_total',
+      help: 'Live events published by this instance, by topic.',
+      labelNames: ['topic'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [topic, count] of published) this.inc({ topic }, count);
+      },
+    });
     new Gauge({
       name: 'parley_websocket_connections',
       help: 'WebSocket connections open now.',
@@ -159,17 +181,26 @@ export class Metrics {
     this.sources = { ...this.sources, ...sources };
   }
 
-  /** The type and first root field of the operation in `document`, as labels. */
-  labelsOf(document: DocumentNode | undefined, operationName: string | null | undefined): { type: OperationTypeNode | 'unknown'; operation: string } {
-    const operation = document && getOperationAST(document, operationName);
-    if (!operation) return { type: 'unknown', operation: 'unknown' };
+  /** The type and first root field of the operation in `document`, as labels (documents are parsed once per text, so this is worked out once). */
+  labelsOf(document: DocumentNode | undefined, operationName: string | null | undefined): OperationLabels {
+    if (!document) return UNKNOWN_OPERATION;
+    let byName = this.labelsByDocument.get(document);
+    if (!byName) this.labelsByDocument.set(document, (byName = new Map()));
+    let labels = byName.get(operationName ?? '');
+    if (!labels) byName.set(operationName ?? '', (labels = this.workOutLabels(document, operationName)));
+    return labels;
+  }
+
+  private workOutLabels(document: DocumentNode, operationName: string | null | undefined): OperationLabels {
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return UNKNOWN_OPERATION;
     const first = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
     const name = first?.kind === Kind.FIELD ? first.name.value : undefined;
     return { type: operation.operation, operation: name !== undefined && this.rootFields.get(operation.operation)?.has(name) ? name : 'unknown' };
   }
 
   /** An operation answered; `codes` are its errors' codes, in order. */
-  operation(labels: { type: string; operation: string }, codes: readonly unknown[], seconds: number | undefined): void {
+  operation(labels: OperationLabels, codes: readonly unknown[], seconds: number | undefined): void {
     const code = codes[0];
     const outcome = codes.length === 0 ? 'ok' : typeof code === 'string' && OUTCOMES.has(code) ? code : 'OTHER';
     this.operations.inc({ ...labels, outcome });
@@ -177,7 +208,10 @@ export class Metrics {
   }
 
   httpRequest(method: string, route: string | undefined, status: number): void {
-    this.httpRequests.inc({ method, route: route ?? 'unmatched', status: String(status) });
+    const key = `${method} ${route} ${status}`;
+    const known = this.httpByKey.get(key);
+    if (known) known.count += 1;
+    else this.httpByKey.set(key, { labels: { method, route: route ?? 'unmatched', status: String(status) }, count: 1 });
   }
 
   socketOpened(): void {
@@ -185,10 +219,11 @@ export class Metrics {
   }
 
   published(topic: string, count = 1): void {
-    this.eventsPublished.inc({ topic }, count);
+    this.publishedByTopic.set(topic, (this.publishedByTopic.get(topic) ?? 0) + count);
   }
 
-  messageDelivered(createdAt: Date): void {
+  /** A message this instance has just written to every recipient socket it has. */
+  messageRouted(createdAt: Date): void {
     this.lag.observe(Math.max(0, Date.now() - createdAt.getTime()) / 1000);
   }
 

@@ -25,6 +25,9 @@ export class MessageOrder implements EventOrder<MessageAddedEvent> {
   private readonly last = new LRUCache<string, number>({ max: REMEMBERED_CHATS });
   private readonly held = new Map<string, Held>();
 
+  /** `routed` hears each message once it has been routed (written to the sockets that resolve it at once). */
+  constructor(private readonly routed: (event: MessageAddedEvent) => void = () => {}) {}
+
   /** A subscriber read the chat's lastSeq: what comes after it is routed in order (unless this instance knows later). */
   knownUpTo(chatId: string, seq: number): void {
     if (!this.last.has(chatId)) this.last.set(chatId, seq);
@@ -36,7 +39,7 @@ export class MessageOrder implements EventOrder<MessageAddedEvent> {
     const last = this.last.get(chatId);
     if (last !== undefined && seq > last + 1) return this.hold(event, route);
     if (last === undefined || seq > last) this.last.set(chatId, seq);
-    route(event);
+    this.route(event, route);
     this.release(chatId, route);
   }
 
@@ -62,7 +65,7 @@ export class MessageOrder implements EventOrder<MessageAddedEvent> {
     for (let next = held.events.get(last + 1); next; next = held.events.get(last + 1)) {
       held.events.delete(last + 1);
       this.last.set(chatId, (last += 1));
-      route(next);
+      this.route(next, route);
     }
     if (held.events.size > 0) return;
     clearTimeout(held.timer);
@@ -76,7 +79,12 @@ export class MessageOrder implements EventOrder<MessageAddedEvent> {
     this.held.delete(chatId);
     for (const seq of [...held.events.keys()].sort((a, b) => a - b)) {
       this.last.set(chatId, Math.max(this.last.get(chatId) ?? seq, seq));
-      route(held.events.get(seq)!);
+      this.route(held.events.get(seq)!, route);
     }
+  }
+
+  private route(event: MessageAddedEvent, route: Route): void {
+    route(event);
+    this.routed(event);
   }
 }

@@ -16,8 +16,8 @@ export interface MessageSource {
   viewOf(event: MessageAddedEvent, viewerId: string): Message;
   /** Stored messages with afterSeq < seq (< beforeSeq), oldest first, at most CATCH_UP_PAGE. */
   page(chatId: string, afterSeq: number, beforeSeq: number | undefined): Promise<MessageAddedEvent[]>;
-  /** A message of someone else's reached the viewer: as it happened (`live`), or read back from the database. */
-  delivered(message: Message, viewerId: string, live: boolean): void;
+  /** A message of someone else's reached the viewer. */
+  delivered(message: Message, viewerId: string): void;
 }
 
 /**
@@ -75,17 +75,17 @@ export class MessageStream extends ChatFeed<'message.added', Message> {
     const last = this.last.get(chat);
     if (last !== undefined && event.message.seq <= last) return;
     const message = this.source.viewOf(event, this.socket.userId);
-    if (last === undefined || message.seq === last + 1) return this.deliver(message, true);
+    if (last === undefined || message.seq === last + 1) return this.deliver(message);
     // Messages are missing before this one: the database gives them (what it does not hold never existed).
     this.read(async () => {
       await this.catchUp(chat, last, message.seq);
-      if (!this.closed && message.seq > this.last.get(chat)!) this.deliver(message, true);
+      if (!this.closed && message.seq > this.last.get(chat)!) this.deliver(message);
     });
   }
 
-  private deliver(message: Message, live = false): void {
+  private deliver(message: Message): void {
     this.last.set(message.chatId, message.seq);
-    if (message.authorId !== this.socket.userId) this.source.delivered(message, this.socket.userId, live);
+    if (message.authorId !== this.socket.userId) this.source.delivered(message, this.socket.userId);
     this.push(message);
   }
 

@@ -27,14 +27,15 @@ function visible(socket: SocketState, wanted: string | null | undefined, chatId:
 export class MessageFeed implements MessageSource {
   private readonly views = new WeakMap<MessageAddedEvent, Message>();
   private readonly pages = new Map<string, Promise<MessageAddedEvent[]>>();
-  private readonly order = new MessageOrder();
+  private readonly order: MessageOrder;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sockets: SocketRegistry,
     private readonly deliveries: DeliveryTracker,
-    private readonly metrics: Pick<Metrics, 'messageDelivered'>,
+    metrics: Pick<Metrics, 'messageRouted'>,
   ) {
+    this.order = new MessageOrder((event) => metrics.messageRouted(event.message.createdAt));
     sockets.orderBy('message.added', this.order);
   }
 
@@ -90,9 +91,8 @@ export class MessageFeed implements MessageSource {
     return view;
   }
 
-  delivered(message: Message, viewerId: string, live: boolean): void {
+  delivered(message: Message, viewerId: string): void {
     this.deliveries.delivered(message.chatId, viewerId, message.seq);
-    if (live) this.metrics.messageDelivered(message.createdAt);
   }
 
   /**
