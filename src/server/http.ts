@@ -20,6 +20,7 @@ import { formatError } from './format-error';
 import { inputTextPlugin } from './input-text';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
+import { serveWebClient } from './web-client';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Request bodies past this are refused with 413 before parsing. */
@@ -28,7 +29,7 @@ const READY_TIMEOUT_MS = 2_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 
-/** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz and /readyz. */
+/** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz, /readyz, and the web client at `/`. */
 export async function createHttpServer(options: {
   schema: GraphQLSchema;
   operations: CompiledOperations;
@@ -40,6 +41,8 @@ export async function createHttpServer(options: {
   introspection: boolean;
   limits: ReturnType<typeof operationLimits>;
   trustProxy: string[];
+  /** The built web client's folder (web/dist). */
+  webClientDir: string;
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
@@ -106,7 +109,8 @@ export async function createHttpServer(options: {
       return reply.code(503).send({ status: 'unavailable' });
     }
   });
-  return { fastify, apollo };
+  const webClient = await serveWebClient(fastify, options.webClientDir);
+  return { fastify, apollo, webClient };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

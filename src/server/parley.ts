@@ -11,11 +11,14 @@ import { RateLimits } from './rate-limits';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema';
 import { createServices } from './services';
+import { WEB_CLIENT_DIR } from './web-client';
 import { attachWebSocket } from './websocket';
 
 export interface Parley {
   /** http://host:port/graphql */
   url: string;
+  /** http://host:port/, where the web client is served; null when it is not built. */
+  webClientUrl: string | null;
   port: number;
   database: Database;
   logger: Logger;
@@ -26,7 +29,7 @@ export interface Parley {
 /** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */
 export async function startParley(
   config: Config,
-  overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions> } = {},
+  overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions>; webClientDir?: string } = {},
 ): Promise<Parley> {
   const logger = overrides.logger ?? createLogger(config);
   const database = await openDatabase(
@@ -50,6 +53,7 @@ export async function startParley(
     introspection: config.nodeEnv !== 'production' || config.graphqlIntrospection,
     limits,
     trustProxy: config.trustProxy,
+    webClientDir: overrides.webClientDir ?? WEB_CLIENT_DIR,
   });
   const websocket = attachWebSocket({
     server: http.fastify.server,
@@ -69,6 +73,7 @@ export async function startParley(
 
   return {
     url: `http://${host}:${port}/graphql`,
+    webClientUrl: http.webClient.built ? `http://${host}:${port}/` : null,
     port,
     database,
     logger,
