@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 
 /** Where `npm run build:web` (and `npm start`) puts the reference web client. */
 export const WEB_CLIENT_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -39,7 +41,7 @@ while developing, <code>npm run dev</code> serves it with live reload.</p>
  * /readyz) keep their paths: a static route wins over this wildcard one. Without a build, `/`
  * says how to make one.
  */
-export async function serveWebClient(fastify: FastifyInstance, root: string): Promise<{ built: boolean }> {
+export async function serveWebClient(fastify: FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>, root: string): Promise<{ built: boolean }> {
   if (!existsSync(join(root, 'index.html'))) {
     fastify.get('/', async (_request, reply) => reply.code(404).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
     return { built: false };
