@@ -107,6 +107,12 @@ describe('the web client, two people in two browsers', () => {
     const message = await expectOnce(ana, 'Hiking on Saturday?');
     expect(await message.locator('.author').innerText()).toBe('Ben');
     await expect.poll(() => tickOf(ben, 'Hiking on Saturday?'), { timeout: 10_000 }).toBe('READ');
+
+    // Ana leaves: the group goes from her list, and Ben's header counts one member fewer, live.
+    ana.page.once('dialog', (dialog) => void dialog.accept());
+    await ana.page.getByRole('button', { name: 'Leave group' }).click();
+    await expect.poll(() => chatItem(ana.page, 'Weekend plans').count()).toBe(0);
+    await expect.poll(() => ben.page.getByTestId('chat-subtitle').innerText()).toBe('1 member: you');
   });
 
   it('works on a phone-sized screen, signed in by keyboard alone, one pane at a time', async () => {
@@ -126,7 +132,8 @@ describe('the web client, two people in two browsers', () => {
     expect(await phone.page.locator('.sidebar').isVisible()).toBe(false);
     await screenshot(phone.page, '07-phone-chat');
     await phone.page.getByRole('link', { name: 'Back to chats' }).click();
-    await chatItem(phone.page, 'Weekend plans').waitFor();
+    await chatItem(phone.page, 'Ben').waitFor();
+    expect(await phone.page.locator('.conversation').isVisible()).toBe(false);
     expect(phone.errors).toEqual([]);
     await phone.context.close();
   });

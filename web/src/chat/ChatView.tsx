@@ -41,9 +41,9 @@ export function ChatView({ chatId }: { chatId: string }) {
     for (const item of outgoing) if (storedClientIds.has(item.clientId)) outbox.remove(item.clientId);
   }, [outgoing, storedClientIds, outbox]);
 
-  const stored = messages.filter((message) => !message.id.startsWith(PENDING_PREFIX));
-  const newestSeq = stored.length > 0 ? stored[stored.length - 1]!.seq : 0;
-  useMarkRead(chatId, newestSeq, chat?.viewerMembership.lastReadSeq ?? 0, atBottom);
+  // Only others' messages count as unread: the viewer's own need no marking.
+  const newestFromOthers = messages.reduce((newest, message) => (message.author.id !== user.id ? Math.max(newest, message.seq) : newest), 0);
+  useMarkRead(chatId, newestFromOthers, chat?.viewerMembership.lastReadSeq ?? 0, atBottom);
 
   const { fetchMore } = history;
   const startCursor = connection?.pageInfo.startCursor;

@@ -117,3 +117,9 @@ export const SetTypingMutation = graphql(`
     setTyping(chatId: $chatId, isTyping: $isTyping)
   }
 `);
+
+export const LeaveChatMutation = graphql(`
+  mutation LeaveChat($chatId: ID!) {
+    leaveChat(chatId: $chatId)
+  }
+`);

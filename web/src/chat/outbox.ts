@@ -49,6 +49,11 @@ export class Outbox {
     if (this.items.some((item) => item.clientId === clientId)) this.write(this.items.filter((item) => item.clientId !== clientId));
   }
 
+  /** At sign-out: what was not sent stays off this device. */
+  clear(): void {
+    this.write([]);
+  }
+
   private read(): OutgoingMessage[] {
     try {
       const items = JSON.parse(this.storage.getItem(this.key) ?? '[]') as OutgoingMessage[];

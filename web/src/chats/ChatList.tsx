@@ -1,6 +1,6 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useServices } from '../messenger/services';
 import { Empty, ErrorNotice, Loading } from '../ui/Status';
 import { ChatListItem } from './ChatListItem';
@@ -19,6 +19,10 @@ export function ChatList({ selectedId, onNewGroup }: { selectedId: string | null
     [data],
   );
   const pageInfo = data?.chats.pageInfo;
+  const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
+  }, [unread]);
 
   return (
     <section className="chat-list" aria-labelledby="chats-heading">

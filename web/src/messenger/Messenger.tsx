@@ -6,6 +6,8 @@ import { displayName } from '../chats/chat-display';
 import { NewGroupDialog } from '../people/NewGroupDialog';
 import { PeoplePanel } from '../people/PeoplePanel';
 import { MeQuery } from '../people/people.operations';
+import type { Outbox } from '../chat/outbox';
+import type { Session } from '../session/session';
 import { Avatar } from '../ui/Avatar';
 import { Empty } from '../ui/Status';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -15,7 +17,7 @@ import { useRoute } from './useRoute';
 
 /** The signed-in layout: chats or people on the side, the open chat beside (one at a time on a phone). */
 export function Messenger() {
-  const { session, user } = useServices();
+  const { session, user, outbox } = useServices();
   const route = useRoute();
   const [newGroup, setNewGroup] = useState(false);
   const me = useQuery(MeQuery).data?.me;
@@ -35,7 +37,7 @@ export function Messenger() {
             {name}
             <span className="muted"> @{user.username}</span>
           </span>
-          <button type="button" className="button button-quiet" onClick={() => void session.logOut()}>
+          <button type="button" className="button button-quiet" onClick={() => logOut(session, outbox)}>
             Log out
           </button>
         </header>
@@ -59,4 +61,12 @@ export function Messenger() {
       <NewGroupDialog open={newGroup} onClose={() => setNewGroup(false)} />
     </div>
   );
+}
+
+/** Unsent messages stay on the device only while their author is signed in: ask before dropping them. */
+function logOut(session: Session, outbox: Outbox): void {
+  const unsent = outbox.snapshot().length;
+  if (unsent > 0 && !window.confirm(`${unsent} message${unsent === 1 ? ' is' : 's are'} not sent yet. Log out and drop ${unsent === 1 ? 'it' : 'them'}?`)) return;
+  outbox.clear();
+  void session.logOut();
 }

@@ -12,7 +12,8 @@ import {
   ReadReceiptSubscription,
 } from '../chats/chats.operations';
 import type { MessageFieldsFragment } from '../gql/graphql';
-import { FriendshipsQuery } from '../people/people.operations';
+import { ChatHistoryQuery } from '../chat/chat.operations';
+import { FriendshipsQuery, MeQuery } from '../people/people.operations';
 import { useServices } from './services';
 import { useSocketStatus } from './useSocketStatus';
 
@@ -58,12 +59,20 @@ export function useLiveUpdates(): void {
   const { connections } = useSocketStatus();
   const seen = useRef(0);
   useEffect(() => {
-    // Back after a break: what the live feeds would have said is read again, and unsent messages go.
-    if (seen.current > 0 && connections > seen.current) {
-      void client.refetchQueries({ include: [ChatsQuery, ChatQuery, FriendshipsQuery] });
-      sender.retryAll();
-    }
+    if (connections === seen.current) return;
+    const reconnected = seen.current > 0;
     seen.current = connections;
+    // Back after a break: what the live feeds would have said is read again (the histories resume
+    // by themselves), anything that failed while the server was away is asked again, and unsent
+    // messages go.
+    void client.refetchQueries({
+      include: [ChatsQuery, ChatQuery, FriendshipsQuery, MeQuery, ChatHistoryQuery],
+      onQueryUpdated: (query) => {
+        const failed = Boolean(query.getCurrentResult().error);
+        return failed || (reconnected && query.queryName !== 'ChatHistory');
+      },
+    });
+    sender.retryAll();
   }, [client, connections, sender]);
 }
 
