@@ -14,6 +14,8 @@ export interface Author {
 
 /** The optimistic stand-in shows until the server answers; its seq sorts it last. */
 export const PENDING_PREFIX = 'pending:';
+/** A failure that may pass is retried after 2 s, 4 s, 8 s… up to this (and at once after a reconnect). */
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /**
  * Sends what the viewer writes: shown at once (Apollo's optimistic layer), kept in the outbox
@@ -22,6 +24,7 @@ export const PENDING_PREFIX = 'pending:';
  */
 export class MessageSender {
   private readonly inFlight = new Set<string>();
+  private readonly retries = new Map<string, { attempts: number; timer: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly client: ApolloClient,
@@ -39,18 +42,27 @@ export class MessageSender {
     for (const item of this.outbox.snapshot()) if (item.failure?.retryable) void this.deliver(item);
   }
 
+  /** At sign-out: no more retries. */
+  dispose(): void {
+    for (const { timer } of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+  }
+
   retry(clientId: string): void {
     const item = this.outbox.snapshot().find((candidate) => candidate.clientId === clientId);
     if (item) void this.deliver(item);
   }
 
   discard(clientId: string): void {
+    clearTimeout(this.retries.get(clientId)?.timer);
+    this.retries.delete(clientId);
     this.outbox.remove(clientId);
   }
 
   private async deliver(item: OutgoingMessage): Promise<void> {
     if (this.inFlight.has(item.clientId)) return;
     this.inFlight.add(item.clientId);
+    clearTimeout(this.retries.get(item.clientId)?.timer);
     this.outbox.sending(item.clientId);
     try {
       await this.client.mutate({
@@ -61,13 +73,21 @@ export class MessageSender {
           if (data) addMessage(cache, data.sendMessage, { id: this.author.id, readingChatId: this.readingChat() });
         },
       });
+      this.retries.delete(item.clientId);
       this.outbox.remove(item.clientId);
     } catch (error) {
       const problem = describeError(error);
       this.outbox.fail(item.clientId, { message: problem.message, retryable: problem.retryable });
+      if (problem.retryable) this.retryLater(item);
     } finally {
       this.inFlight.delete(item.clientId);
     }
+  }
+
+  private retryLater(item: OutgoingMessage): void {
+    const attempts = (this.retries.get(item.clientId)?.attempts ?? 0) + 1;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 1_000 * 2 ** attempts);
+    this.retries.set(item.clientId, { attempts, timer: setTimeout(() => this.retry(item.clientId), delay) });
   }
 
   private standIn(item: OutgoingMessage): MessageFieldsFragment {

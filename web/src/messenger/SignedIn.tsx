@@ -22,6 +22,7 @@ export function SignedIn({ session, user }: { session: Session; user: SessionUse
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setServices({ session, user, socket, client, outbox, sender, reading });
     return () => {
+      sender.dispose();
       socket.dispose();
       client.stop();
       void client.clearStore();

@@ -37,9 +37,12 @@ export class Session {
   /** Set when the session ended, so the sign-in screen can say why. */
   ended: SessionEnd | null = null;
 
-  constructor(private readonly storage: Storage = window.localStorage) {
+  constructor(
+    private readonly storage: Storage = window.localStorage,
+    tabs: Pick<Window, 'addEventListener'> = window,
+  ) {
     this.tokens = readTokens(storage);
-    window.addEventListener('storage', (event) => {
+    tabs.addEventListener('storage', (event) => {
       if (event.key === STORAGE_KEY) this.adoptStored();
     });
     this.schedule();
@@ -113,7 +116,7 @@ export class Session {
       }
       // Offline, or the server is restarting: keep the session and try again soon.
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.refresh(undefined).catch(() => {}), RETRY_MS);
+      this.timer = setTimeout(() => void this.refresh(stale).catch(() => {}), RETRY_MS);
       throw error;
     }
   }
@@ -179,6 +182,6 @@ function readTokens(storage: Storage): Tokens | null {
 
 /** Runs `work` while holding the refresh lock shared by this origin's tabs (where Web Locks exist). */
 function withLock<T>(work: () => Promise<T>): Promise<T> {
-  if (!('locks' in navigator)) return work();
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return work();
   return navigator.locks.request(LOCK_NAME, work) as Promise<T>;
 }
