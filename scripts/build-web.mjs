@@ -54,15 +54,16 @@ const hash = await inputsHash();
 const force = process.argv.includes('--force');
 const built = existsSync(join(dist, 'index.html'));
 const codegen = join(root, 'node_modules/@graphql-codegen/cli/cjs/bin.js');
-const vite = await import('vite').catch(() => null);
+const tooling = existsSync(codegen) && existsSync(join(root, 'node_modules/vite/package.json'));
 if (!force && built && (await readFile(stamp, 'utf8').catch(() => '')) === hash) {
   console.log('web client up to date (web/dist)');
-} else if (!vite || !existsSync(codegen)) {
+} else if (!tooling) {
   // Installed without devDependencies (the pruned Docker image): the API still starts.
   console.warn(built ? 'web client: Vite is not installed; serving the existing web/dist' : 'web client: Vite is not installed, so it is not built; only the API is served');
 } else {
   execFileSync(process.execPath, [codegen, '--config', 'codegen.ts', '--silent'], { cwd: web, stdio: 'inherit' });
-  await vite.build({ root: web, logLevel: 'warn' });
+  const { build } = await import('vite');
+  await build({ root: web, logLevel: 'warn' });
   await compress();
   await writeFile(stamp, hash);
   console.log(`built the web client into web/dist in ${Math.round(performance.now() - started)} ms`);
