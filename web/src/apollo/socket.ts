@@ -46,9 +46,16 @@ export function createLiveSocket(session: Session): LiveSocket {
   const client: Client = createClient({
     url: GRAPHQL_WS_URL,
     lazyCloseTimeout: 2_000,
+    // Never throws: graphql-ws would close with 4500 and give up for good.
     connectionParams: async () => {
-      const token = rejectedToken !== undefined ? await session.refresh(rejectedToken) : await session.accessToken();
-      rejectedToken = undefined;
+      let token: string | null;
+      try {
+        token = rejectedToken !== undefined ? await session.refresh(rejectedToken) : await session.accessToken();
+        rejectedToken = undefined;
+      } catch {
+        // The refresh did not reach the server: try with what there is (a refusal comes back as 4403, retried).
+        token = session.snapshot()?.accessToken ?? null;
+      }
       usedToken = token ?? undefined;
       return token ? { authorization: `Bearer ${token}` } : {};
     },
