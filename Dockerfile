@@ -2,14 +2,18 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Install first (postinstall generates the Prisma client and typed test documents), so that code
-# changes do not invalidate the dependency layer.
+# changes do not invalidate the dependency layer. web/ is an npm workspace: its package.json joins
+# the install (its typed operations are generated again by the build, once its sources are here).
 COPY package.json package-lock.json prisma.config.ts codegen.yml schema.graphql ./
+COPY web/package.json web/codegen.ts ./web/
 COPY prisma ./prisma
 COPY test/operations ./test/operations
 RUN npm ci --no-audit --no-fund
 COPY . .
 # The server runs as one built file, dist/main.js (scripts/build.mjs); packages stay in node_modules.
-RUN npm run typecheck && npm run build && npm prune --omit=dev && rm -rf test
+# The web client is static files in web/dist (scripts/build-web.mjs), served by the server at /;
+# its packages are all build-time ones (devDependencies), pruned with the rest.
+RUN npm run build && npm run typecheck && npm prune --omit=dev && rm -rf test web/src web/public
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data

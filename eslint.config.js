@@ -1,8 +1,9 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'test/generated/', 'data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'test/generated/', 'data/', 'coverage/', 'test-results/', 'web/dist/', 'web/src/gql/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +14,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
       // type-graphql's ClassType and resolver lists are typed as Function.
       '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  // The web client: React's rules of hooks, and type-only imports kept apart (no decorators there).
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    rules: {
+      ...reactHooks.configs.flat['recommended-latest'].rules,
+      '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
 );

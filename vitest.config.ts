@@ -8,7 +8,7 @@ export default defineConfig({
     alias: { graphql: fileURLToPath(new URL('node_modules/graphql/index.js', import.meta.url)) },
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const parley = await startParley(config, { logger });
   logger.info({ url: parley.url, database: parley.database.engine }, 'Parley is listening');
+  if (parley.webClientUrl) logger.info({ url: parley.webClientUrl }, 'web client');
+  else logger.info('web client not built (npm run build:web): only the API is served');
 
   let stopping: string | undefined;
   const stop = async (signal: NodeJS.Signals) => {

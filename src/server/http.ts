@@ -21,6 +21,7 @@ import { inputTextPlugin } from './input-text';
 import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
 import type { Metrics } from './metrics';
+import { serveWebClient } from './web-client';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Request bodies past this are refused with 413 before parsing. */
@@ -29,7 +30,7 @@ const READY_TIMEOUT_MS = 2_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 
-/** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz and /readyz. */
+/** Fastify with Apollo on /graphql (POST, and GET for queries), /healthz, /readyz, and the web client at `/`. */
 export async function createHttpServer(options: {
   schema: GraphQLSchema;
   operations: CompiledOperations;
@@ -44,6 +45,8 @@ export async function createHttpServer(options: {
   metrics: Metrics;
   /** GET /metrics asks for it as a bearer token; in production, without one, /metrics is off. */
   metricsToken: string | undefined;
+  /** The built web client's folder (web/dist). */
+  webClientDir: string;
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
@@ -115,7 +118,8 @@ export async function createHttpServer(options: {
       return reply.code(503).send({ status: 'unavailable' });
     }
   });
-  return { fastify, apollo };
+  const webClient = await serveWebClient(fastify, options.webClientDir);
+  return { fastify, apollo, webClient };
 }
 
 /** GET /metrics: Prometheus' text format, behind a bearer token when one is set. */

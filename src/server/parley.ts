@@ -16,11 +16,14 @@ import { RateLimits } from './rate-limits';
 import { createLogger } from './logger';
 import { buildParleySchema } from './schema';
 import { createServices } from './services';
+import { WEB_CLIENT_DIR } from './web-client';
 import { attachWebSocket } from './websocket';
 
 export interface Parley {
   /** http://host:port/graphql */
   url: string;
+  /** http://host:port/, where the web client is served; null when it is not built. */
+  webClientUrl: string | null;
   port: number;
   database: Database;
   logger: Logger;
@@ -33,7 +36,7 @@ export interface Parley {
 /** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */
 export async function startParley(
   config: Config,
-  overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions> } = {},
+  overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions>; webClientDir?: string } = {},
 ): Promise<Parley> {
   const logger = overrides.logger ?? createLogger(config);
   const metrics = new Metrics();
@@ -66,6 +69,7 @@ export async function startParley(
     trustProxy: config.trustProxy,
     metrics,
     metricsToken: config.metricsToken,
+    webClientDir: overrides.webClientDir ?? WEB_CLIENT_DIR,
   });
   if (storage instanceof LocalStorage) await registerFileRoutes(http.fastify, storage, services.uploads);
   const websocket = attachWebSocket({
@@ -90,6 +94,7 @@ export async function startParley(
 
   return {
     url: `http://${host}:${port}/graphql`,
+    webClientUrl: http.webClient.built ? `http://${host}:${port}/` : null,
     port,
     database,
     logger,

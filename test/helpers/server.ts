@@ -54,6 +54,8 @@ export async function startTestServer(
     logger?: Logger;
     /** The session cache's lifetime and size (a long lifetime shows that revocations evict). */
     sessionCache?: Partial<SessionCacheOptions>;
+    /** The web client's folder (default: web/dist, built or not). */
+    webClientDir?: string;
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
@@ -64,6 +66,7 @@ export async function startTestServer(
     database: { ...database.options, ...options.databaseOptions },
     logger: options.logger,
     sessionCache: options.sessionCache,
+    webClientDir: options.webClientDir,
   });
   return {
     parley,

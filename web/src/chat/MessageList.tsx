@@ -1,0 +1,113 @@
+import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { dayLabel, sameDay } from '../ui/time';
+
+/** Within this many pixels of the end, the list follows new messages. */
+const BOTTOM_SLACK_PX = 48;
+
+export interface ListEntry {
+  key: string;
+  createdAt: string;
+  node: ReactNode;
+}
+
+interface MessageListProps {
+  entries: ListEntry[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  onLoadOlder: () => void;
+  onAtBottomChange: (atBottom: boolean) => void;
+}
+
+/**
+ * The scrolling history: older pages load when the top comes into view (or from the button, by
+ * keyboard), without moving what is on screen; new messages keep the view at the end while it
+ * is there, and otherwise offer a jump to them.
+ */
+export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAtBottomChange }: MessageListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const top = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const [newBelow, setNewBelow] = useState(false);
+  const previous = useRef<{ firstKey?: string; lastKey?: string; height: number }>({ height: 0 });
+
+  const setAtBottom = useCallback(
+    (value: boolean) => {
+      if (value) setNewBelow(false);
+      if (atBottom.current === value) return;
+      atBottom.current = value;
+      onAtBottomChange(value);
+    },
+    [onAtBottomChange],
+  );
+
+  const firstKey = entries[0]?.key;
+  const lastKey = entries[entries.length - 1]?.key;
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const before = previous.current;
+    if (before.firstKey && firstKey !== before.firstKey && lastKey === before.lastKey) {
+      // Older messages came in above: keep the same messages on screen.
+      element.scrollTop += element.scrollHeight - before.height;
+    } else if (lastKey !== before.lastKey) {
+      if (atBottom.current || !before.lastKey) element.scrollTop = element.scrollHeight;
+      else setNewBelow(true);
+    }
+    previous.current = { firstKey, lastKey, height: element.scrollHeight };
+  }, [firstKey, lastKey]);
+
+  useEffect(() => {
+    const sentinel = top.current;
+    if (!sentinel || !hasOlder) return;
+    const observer = new IntersectionObserver(([entry]) => {
+      if (entry?.isIntersecting && !loadingOlder) onLoadOlder();
+    }, { root: scroller.current, rootMargin: '200px 0px 0px 0px' });
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [hasOlder, loadingOlder, onLoadOlder]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element) setAtBottom(element.scrollHeight - element.scrollTop - element.clientHeight < BOTTOM_SLACK_PX);
+  };
+  const jumpToEnd = () => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+    setAtBottom(true);
+  };
+
+  return (
+    <div className="message-scroller" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label="Messages" role="log">
+      <div ref={top} className="history-top">
+        {hasOlder ? (
+          <button type="button" className="button button-quiet" onClick={onLoadOlder} disabled={loadingOlder}>
+            {loadingOlder ? 'Loading older messages…' : 'Load older messages'}
+          </button>
+        ) : (
+          entries.length > 0 && <p className="muted">This is the beginning of the conversation.</p>
+        )}
+      </div>
+      <ol className="messages">
+        {entries.map((entry, index) => {
+          const previousEntry = entries[index - 1];
+          const newDay = !previousEntry || !sameDay(previousEntry.createdAt, entry.createdAt);
+          return (
+            <Fragment key={entry.key}>
+              {newDay && (
+                <li className="day" aria-hidden="true">
+                  {dayLabel(entry.createdAt)}
+                </li>
+              )}
+              {entry.node}
+            </Fragment>
+          );
+        })}
+      </ol>
+      {newBelow && (
+        <button type="button" className="button jump" onClick={jumpToEnd}>
+          New messages ↓
+        </button>
+      )}
+    </div>
+  );
+}
