@@ -173,7 +173,9 @@ export class Metrics {
       ['mutation', schema.getMutationType()],
       ['subscription', schema.getSubscriptionType()],
     ];
-    this.rootFields = new Map(roots.map(([type, root]) => [type, new Set(Object.keys(root?.getFields() ?? {}))]));
+    // Introspection's own fields are known names too: `{ __typename }` is a common health probe.
+    const introspection = ['__typename', '__schema', '__type'];
+    this.rootFields = new Map(roots.map(([type, root]) => [type, new Set([...Object.keys(root?.getFields() ?? {}), ...introspection])]));
   }
 
   /** Where the gauges read from when scraped. */

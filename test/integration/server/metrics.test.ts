@@ -40,11 +40,13 @@ describe('GET /metrics', () => {
     await postGraphQL(server.url, { query: '{ me { id } }' }, { token: alice.accessToken });
     await postGraphQL(server.url, { query: '{ me { id' });
     await postGraphQL(server.url, { query: '{ noSuchField }' });
+    await postGraphQL(server.url, { query: '{ __typename }' });
     const samples = await scrape(server);
     expect(samples.get('parley_graphql_operations_total{type="query",operation="me",outcome="UNAUTHENTICATED"}')).toBe(1);
     expect(samples.get('parley_graphql_operations_total{type="query",operation="me",outcome="ok"}')).toBe(1);
     expect(samples.get('parley_graphql_operations_total{type="unknown",operation="unknown",outcome="GRAPHQL_PARSE_FAILED"}')).toBe(1);
     expect(samples.get('parley_graphql_operations_total{type="query",operation="unknown",outcome="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
+    expect(samples.get('parley_graphql_operations_total{type="query",operation="__typename",outcome="ok"}')).toBe(1);
     expect(samples.get('parley_graphql_operations_total{type="mutation",operation="signUp",outcome="ok"}')).toBe(2);
     expect(samples.get('parley_graphql_operation_duration_seconds_count{type="query",operation="me"}')).toBe(2);
     expect(samples.get('parley_http_requests_total{method="POST",route="/graphql",status="200"}')).toBeGreaterThanOrEqual(4);
