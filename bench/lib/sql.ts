@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { openPGlite } from '../../src/db/pglite';
 import pg from 'pg';
 
 /** How a process reaches Parley's database directly: a PostgreSQL URL, or PGlite's files (while Parley is stopped). */
@@ -41,7 +41,7 @@ function postgres(url: string, poolSize: number): Sql {
 }
 
 async function pglite(dir: string): Promise<Sql> {
-  const db = await PGlite.create(dir);
+  const db = await openPGlite(dir);
   return {
     query: async <R>(text: string, params?: unknown[]) => (await db.query<R>(text, params)).rows,
     transaction: (work) => db.transaction((tx) => work({ query: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows })),

@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -7,6 +6,7 @@ import type { Logger } from 'pino';
 import { PrismaClient } from '../generated/prisma/client';
 import { type MigrationAdapterFactory, pgliteMigrationAdapter, postgresMigrationAdapter } from './migration-adapters';
 import { applyMigrations } from './migrator';
+import { openPGlite } from './pglite';
 import { pgliteSql, postgresSql, type Sql } from './sql';
 
 /** No query or transaction may take longer; migrations (which may) run without it. */
@@ -125,7 +125,7 @@ async function connect(options: DatabaseOptions, logger: Logger, timing: QueryTi
         ).map(([name, each]) => ({ pool: name, total: each.totalCount, idle: each.idleCount, waiting: each.waitingCount })),
     };
   }
-  const pglite = await PGlite.create(options.pgliteDir);
+  const pglite = await openPGlite(options.pgliteDir);
   return {
     adapter: new PrismaPGlite(pglite),
     migrationAdapter: pgliteMigrationAdapter(pglite),

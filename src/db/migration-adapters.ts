@@ -1,7 +1,7 @@
 // Driver adapter factories fit for the schema engine: the stock adapters need a few corrections
 // (shadow databases, whole-script execution, error shapes) before migrations run reliably on them.
 import { randomUUID } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   DriverAdapterError,
@@ -10,6 +10,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { Pool, PoolConfig, QueryConfig, QueryResult } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { openPGlite } from './pglite';
 
 export type MigrationAdapterFactory = SqlMigrationAwareDriverAdapterFactory;
 type PgAdapter = SqlDriverAdapter & { underlyingDriver(): Pool };
@@ -100,7 +101,7 @@ export function pgliteMigrationAdapter(pglite: PGlite, shadow?: PGlite): Migrati
     connect: () => connectToPGlite(pglite),
     connectToShadowDb: async () => {
       if (shadow) return connectToPGlite(shadow);
-      const fresh = new PGlite();
+      const fresh = await openPGlite();
       const adapter = await connectToPGlite(fresh);
       adapter.dispose = () => fresh.close();
       return adapter;

@@ -3,16 +3,16 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import { pgliteMigrationAdapter } from '../migration-adapters';
 import { MIGRATION_LOCKFILE, diffMigrationsToSchema } from '../migrator';
+import { openPGlite } from '../pglite';
 
 const MIGRATIONS_DIR = new URL('../../../prisma/migrations/', import.meta.url);
 const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
 
 async function main(args: string[]): Promise<void> {
   const name = parseName(args);
-  const pglite = new PGlite();
+  const pglite = await openPGlite();
   let script: string;
   try {
     // The database is a throwaway, so it doubles as the shadow database the diff replays onto.

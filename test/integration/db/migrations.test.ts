@@ -1,7 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { pgliteMigrationAdapter, postgresMigrationAdapter } from '../../../src/db/migration-adapters';
 import { applyMigrations, diffMigrationsToSchema } from '../../../src/db/migrator';
+import { openPGlite } from '../../../src/db/pglite';
 import { createTestDatabase } from '../../helpers/database';
 
 /** The engine under test: the PostgreSQL of TEST_DATABASE_URL, else embedded PGlite. */
@@ -15,7 +15,7 @@ async function withMigrationAdapter(work: (adapter: ReturnType<typeof pgliteMigr
     }
     return;
   }
-  const pglite = await PGlite.create();
+  const pglite = await openPGlite();
   try {
     await work(pgliteMigrationAdapter(pglite));
   } finally {
