@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Authenticator, Viewer } from '../auth/authenticator';
+import type { Sql } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ChatUpdateFeed } from '../modules/chats/chat-update.feed';
 import type { TypingFeed } from '../modules/chats/typing.feed';
@@ -42,6 +43,7 @@ export interface Feeds {
 export interface ContextDependencies {
   authenticator: Authenticator;
   prisma: PrismaClient;
+  sql: Sql;
   realtime: Realtime;
   feeds: Feeds;
 }

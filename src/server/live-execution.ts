@@ -36,6 +36,14 @@ export function sameForEveryViewer<T extends object>(view: T): T {
   return view;
 }
 
+/**
+ * Whether `view` is shared by the receivers of an event: a resolver marked SAME_FOR_EVERY_VIEWER
+ * then shows what it reads as it would to anyone (no one's email), and shares what it returns.
+ */
+export function isSharedView(view: object): boolean {
+  return sharedViews.has(view);
+}
+
 /** Where a subscription's results go: straight to its socket. `json` is the result already serialized, when it is shared. */
 export interface LiveOutlet {
   send(result: ExecutionResult, json: string | undefined, context: unknown): void;

@@ -51,7 +51,7 @@ export async function startParley(
   let publicUrl = config.files.publicUrl;
   const storage = await createStorage(config, () => publicUrl!);
   const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, storage, { logger, metrics, sessionCache: overrides.sessionCache });
-  const context = { authenticator: services.authenticator, prisma: database.prisma, realtime, feeds: services.feeds };
+  const context = { authenticator: services.authenticator, prisma: database.prisma, sql: database.sql, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   metrics.nameOperationsFrom(schema);
   metrics.watch({ pools: () => database.pools(), redis: () => realtime.bus.connections() });

@@ -20,6 +20,8 @@ const LIMITS = {
   messagesPerUser: { points: 5, duration: 1, burst: 20 },
   messagesPerChat: { points: 20, duration: 1, burst: 60 },
   typingPerUser: { points: 20, duration: 10 },
+  /** Adding and removing reactions: 5 per second sustained, bursts of 30. */
+  reactionsPerUser: { points: 5, duration: 1, burst: 30 },
   /** 1 per second sustained, bursts of 50 (a batch of photos). */
   uploadsPerUser: { points: 1, duration: 1, burst: 50 },
   socketsPerAddress: { points: 30, duration: 60 },

@@ -65,11 +65,11 @@ export function pageSize(value: number | null | undefined, field: string, defaul
 }
 
 /** Cursors are opaque to clients: base64url of a JSON array of the keyset values. */
-export function encodeCursor(keys: readonly (string | number)[]): string {
+export function encodeCursor(keys: readonly (string | number | null)[]): string {
   return Buffer.from(JSON.stringify(keys)).toString('base64url');
 }
 
-export function decodeCursor<TKeys extends readonly (string | number)[]>(
+export function decodeCursor<TKeys extends readonly (string | number | null)[]>(
   cursor: string,
   field: string,
   isValid: (keys: unknown[]) => keys is [...TKeys],

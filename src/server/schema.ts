@@ -4,13 +4,17 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { ChatFieldsResolver, ChatMemberFieldsResolver } from '../modules/chats/chat-fields.resolver';
+import { ChatSettingsResolver } from '../modules/chats/chat-settings.resolver';
 import { ChatUpdatesResolver } from '../modules/chats/chat-updates.resolver';
 import { ChatResolver } from '../modules/chats/chat.resolver';
 import { TypingResolver } from '../modules/chats/typing.resolver';
 import { UploadResolver } from '../modules/files/upload.resolver';
 import { FriendshipResolver } from '../modules/friendships/friendship.resolver';
 import { AttachmentFieldsResolver } from '../modules/messages/attachment-fields.resolver';
-import { MessageFieldsResolver, ReadReceiptFieldsResolver } from '../modules/messages/message-fields.resolver';
+import { MessageFieldsResolver, ReactionGroupFieldsResolver, ReadReceiptFieldsResolver } from '../modules/messages/message-fields.resolver';
+import { MessageSearchResolver } from '../modules/messages/message-search.resolver';
+import { PinResolver } from '../modules/messages/pin.resolver';
+import { ReactionResolver } from '../modules/messages/reaction.resolver';
 import { MessageSubscriptionResolver } from '../modules/messages/message.subscriptions';
 import { MessageResolver } from '../modules/messages/message.resolver';
 import { ReceiptResolver } from '../modules/messages/receipt.resolver';
@@ -29,10 +33,15 @@ const resolvers = {
   friendships: [FriendshipResolver, (services: Services) => new FriendshipResolver(services.friendships)],
   userFriendship: [UserFriendshipResolver, () => new UserFriendshipResolver()],
   chats: [ChatResolver, (services: Services) => new ChatResolver(services.chats, services.chatMembers)],
-  chatFields: [ChatFieldsResolver, (services: Services) => new ChatFieldsResolver(services.history)],
+  chatFields: [ChatFieldsResolver, (services: Services) => new ChatFieldsResolver(services.history, services.pins)],
   chatMemberFields: [ChatMemberFieldsResolver, () => new ChatMemberFieldsResolver()],
+  chatSettings: [ChatSettingsResolver, (services: Services) => new ChatSettingsResolver(services.chatSettings)],
   messages: [MessageResolver, (services: Services) => new MessageResolver(services.messages, services.history)],
   messageFields: [MessageFieldsResolver, () => new MessageFieldsResolver()],
+  reactionGroupFields: [ReactionGroupFieldsResolver, () => new ReactionGroupFieldsResolver()],
+  reactions: [ReactionResolver, (services: Services) => new ReactionResolver(services.reactions)],
+  pins: [PinResolver, (services: Services) => new PinResolver(services.pins)],
+  messageSearch: [MessageSearchResolver, (services: Services) => new MessageSearchResolver(services.search)],
   attachmentFields: [AttachmentFieldsResolver, (services: Services) => new AttachmentFieldsResolver(services.fileLinks)],
   uploads: [UploadResolver, (services: Services) => new UploadResolver(services.uploads, services.fileLinks)],
   receipts: [ReceiptResolver, (services: Services) => new ReceiptResolver(services.receipts)],

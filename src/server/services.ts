@@ -12,6 +12,7 @@ import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
 import { ChatUpdateFeed } from '../modules/chats/chat-update.feed';
 import { ChatMemberService } from '../modules/chats/chat-members.service';
+import { ChatSettingsService } from '../modules/chats/chat-settings.service';
 import { ChatService } from '../modules/chats/chat.service';
 import { TypingFeed } from '../modules/chats/typing.feed';
 import { TypingService } from '../modules/chats/typing.service';
@@ -24,6 +25,9 @@ import { DeliveryTracker } from '../modules/messages/deliveries';
 import { MessageHistoryService } from '../modules/messages/message-history.service';
 import { MessageFeed } from '../modules/messages/message.feed';
 import { MessageService } from '../modules/messages/message.service';
+import { MessageSearchService } from '../modules/messages/message-search.service';
+import { PinService } from '../modules/messages/pin.service';
+import { ReactionService } from '../modules/messages/reaction.service';
 import { ReceiptService } from '../modules/messages/receipt.service';
 import { PresenceFeed } from '../modules/users/presence.feed';
 import { UserService } from '../modules/users/user.service';
@@ -42,8 +46,12 @@ export interface Services {
   friendships: FriendshipService;
   chats: ChatService;
   chatMembers: ChatMemberService;
+  chatSettings: ChatSettingsService;
   messages: MessageService;
   history: MessageHistoryService;
+  reactions: ReactionService;
+  pins: PinService;
+  search: MessageSearchService;
   receipts: ReceiptService;
   typing: TypingService;
   uploads: UploadService;
@@ -78,8 +86,12 @@ export function createServices(
     friendships: new FriendshipService(prisma, events),
     chats: new ChatService(prisma, sql, events),
     chatMembers: new ChatMemberService(prisma, events),
+    chatSettings: new ChatSettingsService(prisma, sql, events),
     messages: new MessageService(prisma, sql, events, rateLimits, uploadRemoval),
     history: new MessageHistoryService(sql),
+    reactions: new ReactionService(prisma, events, rateLimits),
+    pins: new PinService(prisma, events),
+    search: new MessageSearchService(prisma, sql),
     receipts: new ReceiptService(sql, events),
     typing: new TypingService(prisma, events, rateLimits),
     uploads: new UploadService(prisma, storage, config.files, rateLimits, uploadRemoval),

@@ -14,6 +14,7 @@ ADD COLUMN     "replyToId" TEXT;
 CREATE TABLE "Mention" (
     "messageId" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
     "chatId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
 

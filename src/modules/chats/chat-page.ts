@@ -13,6 +13,10 @@ import type { Chat, ChatMember } from './chat.type';
 /** A row of CHAT_LIST: the chat, its activity as of the page's snapshot, and the rest as JSON. */
 export interface ChatListRow extends Chat {
   activity: Date;
+  /** When the viewer pinned it, as of the snapshot; an invalid Date (-infinity) when not pinned. */
+  pinned: Date;
+  /** The viewer's unread mentions, when selected. */
+  unreadMentions: number | null;
   viewerMember: ChatMember;
   lastMessage: (MessageRow & { author: UserRecord | null }) | null;
   members: { member: ChatMember; user: UserRecord | null }[] | null;
@@ -24,6 +28,7 @@ export interface ChatPageLoaders {
   chatMembers: DataLoader<string, ChatMember[]>;
   messageBySeq: DataLoader<MessageKey, Message | null, string>;
   user: DataLoader<string, User | null>;
+  unreadMentions: DataLoader<string, number>;
 }
 
 /** What of each chat the operation selected, read with the page instead of field by field. */
@@ -34,11 +39,13 @@ export function chatListWants(info: GraphQLResolveInfo): ChatListWants {
     lastMessageAuthor: selected.has('lastMessage.author'),
     members: selected.has('members'),
     memberUsers: selected.has('members.user'),
+    unreadMentionCount: selected.has('unreadMentionCount'),
   };
 }
 
 export function primeChatPage(loaders: ChatPageLoaders, row: ChatListRow, viewerId: string): void {
   loaders.viewerMembership.prime(row.id, memberFromJson(row.viewerMember));
+  if (row.unreadMentions !== null) loaders.unreadMentions.prime(row.id, row.unreadMentions);
   if (row.lastMessage) {
     const { author, ...message } = row.lastMessage;
     loaders.messageBySeq.prime({ chatId: row.id, seq: message.seq }, toMessage(fromJsonTimestamps(message)));
@@ -51,5 +58,5 @@ export function primeChatPage(loaders: ChatPageLoaders, row: ChatListRow, viewer
 }
 
 function memberFromJson(member: ChatMember): ChatMember {
-  return { ...member, joinedAt: jsonTimestamp(member.joinedAt) };
+  return { ...member, joinedAt: jsonTimestamp(member.joinedAt), mutedUntil: jsonTimestamp(member.mutedUntil), pinnedAt: jsonTimestamp(member.pinnedAt) };
 }

@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { Sql } from '../../db/sql';
+import { UNREAD_MENTIONS } from './chat.sql';
 import { type Chat, chatColumns, type ChatMember, chatMemberColumns } from './chat.type';
 
 export function chatLoader(prisma: PrismaClient): DataLoader<string, Chat | null> {
@@ -31,5 +33,14 @@ export function viewerMembershipLoader(prisma: PrismaClient, viewerId: () => Pro
     const rows = userId ? await prisma.chatMember.findMany({ where: { userId, chatId: { in: [...chatIds] } }, select: chatMemberColumns }) : [];
     const byChat = new Map(rows.map((row) => [row.chatId, row]));
     return chatIds.map((id) => byChat.get(id) ?? null);
+  });
+}
+
+/** The viewer's unread mentions in each chat. */
+export function unreadMentionsLoader(sql: Sql, viewerId: () => Promise<string | null>): DataLoader<string, number> {
+  return new DataLoader(async (chatIds) => {
+    const rows = await sql.query<{ chatId: string; count: number }>(UNREAD_MENTIONS, [await viewerId(), [...chatIds]]);
+    const byChat = new Map(rows.map((row) => [row.chatId, row.count]));
+    return chatIds.map((id) => byChat.get(id) ?? 0);
   });
 }

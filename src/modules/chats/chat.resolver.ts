@@ -18,15 +18,19 @@ export class ChatResolver {
   ) {}
 
   @Authorized()
-  @Query(() => ChatConnection, { description: "The viewer's chats, most recent activity first." })
+  @Query(() => ChatConnection, {
+    description:
+      "The viewer's chats: pinned ones first, then most recent activity first. Archived chats only with archived: true; chats hidden by clearChatHistory(hide: true) until their next message.",
+  })
   chats(
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('archived', () => Boolean, { nullable: true, defaultValue: false }) archived: boolean | null,
     @CurrentUser() viewer: Viewer,
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Chat>> {
-    return this.chatService.list(viewer.userId, { first, after }, chatListWants(info), context.loaders);
+    return this.chatService.list(viewer.userId, { first, after, archived }, chatListWants(info), context.loaders);
   }
 
   @Authorized()

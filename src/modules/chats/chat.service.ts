@@ -12,10 +12,23 @@ import { type ChatListRow, type ChatPageLoaders, primeChatPage } from './chat-pa
 import { CHAT_LIST, type ChatListWants } from './chat.sql';
 import { type Chat, CHAT_NAME_MAX, chatColumns, MAX_CHAT_MEMBERS } from './chat.type';
 
-/** A chat list cursor: the list's snapshot time, the chat's activity as of then, and its id (all ms / text). */
-type ChatCursor = [snapshot: number, activity: number, id: string];
-const isChatCursor = (keys: unknown[]): keys is ChatCursor =>
-  keys.length === 3 && isCursorTime(keys[0]) && isCursorTime(keys[1]) && typeof keys[2] === 'string';
+/**
+ * A chat list cursor: the list's snapshot time, when the viewer had pinned the chat as of then
+ * (null: not pinned), the chat's activity as of then, and its id (ms / text). A cursor of three
+ * (from before pins) is an unpinned chat's.
+ */
+type ChatCursor = [snapshot: number, pinned: number | null, activity: number, id: string];
+type OldChatCursor = [snapshot: number, activity: number, id: string];
+const isChatCursor = (keys: unknown[]): keys is ChatCursor | OldChatCursor =>
+  (keys.length === 4 && isCursorTime(keys[0]) && (keys[1] === null || isCursorTime(keys[1])) && isCursorTime(keys[2]) && typeof keys[3] === 'string') ||
+  (keys.length === 3 && isCursorTime(keys[0]) && isCursorTime(keys[1]) && typeof keys[2] === 'string');
+
+function chatCursor(cursor: string): ChatCursor {
+  const keys = decodeCursor<ChatCursor | OldChatCursor>(cursor, 'after', isChatCursor);
+  return keys.length === 4 ? keys : [keys[0], null, keys[1], keys[2]];
+}
+
+const NOT_PINNED = '-infinity';
 
 /** A chat name as stored: in NFC, trimmed, 1-64 characters, nothing invisible or reordering (renameChat's argument has no input class). */
 export function chatName(name: string, field = 'name'): string {
@@ -112,36 +125,53 @@ export class ChatService {
   }
 
   /**
-   * The viewer's chats, most recent activity first, in one statement (CHAT_LIST) with what the
-   * operation selected of each: its last message and author, its members and their users, which
-   * go into the request's loaders. The first page fixes a snapshot time; later pages order every
-   * chat by its activity as of that time, so chats whose new messages move them to the top
-   * meanwhile are neither skipped nor repeated (clients learn of new activity live).
+   * The viewer's chats, pinned ones first, then most recent activity first (archived ones only when
+   * asked for, hidden ones not until their next message), in one statement (CHAT_LIST) with what
+   * the operation selected of each: its last message and author, its members and their users, the
+   * viewer's unread mentions, which go into the request's loaders. The first page fixes a snapshot
+   * time; later pages order every chat by its pin and activity as of that time, so chats whose new
+   * messages move them to the top meanwhile are neither skipped nor repeated (clients learn of new
+   * activity live).
    */
-  async list(viewerId: string, args: { first?: number | null; after?: string | null }, wants: ChatListWants, loaders: ChatPageLoaders): Promise<Connection<Chat>> {
+  async list(
+    viewerId: string,
+    args: { first?: number | null; after?: string | null; archived?: boolean | null },
+    wants: ChatListWants,
+    loaders: ChatPageLoaders,
+  ): Promise<Connection<Chat>> {
     const size = pageSize(args.first, 'first', 20);
-    const cursor = args.after ? decodeCursor<ChatCursor>(args.after, 'after', isChatCursor) : undefined;
+    const cursor = args.after ? chatCursor(args.after) : undefined;
     const snapshot = new Date(cursor ? cursor[0] : Date.now());
+    const time = (ms: number | null) => (ms === null ? NOT_PINNED : new Date(ms).toISOString());
     const rows = await this.sql.query<ChatListRow>(CHAT_LIST, [
       viewerId,
       snapshot.toISOString(),
-      cursor ? new Date(cursor[1]).toISOString() : null,
-      cursor ? cursor[2] : null,
+      cursor ? time(cursor[1]) : null,
+      cursor ? time(cursor[2]) : null,
+      cursor ? cursor[3] : null,
       size + 1,
       wants.lastMessage,
       wants.lastMessageAuthor,
       wants.members,
       wants.memberUsers,
+      args.archived ?? false,
+      wants.unreadMentionCount,
     ]);
     const page = rows.slice(0, size);
     for (const row of page) primeChatPage(loaders, row, viewerId);
-    const activityOf = new Map(page.map((row) => [row.id, row.activity.getTime()]));
+    const keysOf = new Map(page.map((row) => [row.id, [pinTime(row.pinned), row.activity.getTime()] as const]));
     return toConnection(
       page.map((row) => ({ id: row.id, kind: row.kind, name: row.name, createdAt: row.createdAt, lastActivityAt: row.lastActivityAt, lastSeq: row.lastSeq })),
-      (chat) => encodeCursor([snapshot.getTime(), activityOf.get(chat.id)!, chat.id]),
+      (chat) => encodeCursor([snapshot.getTime(), ...keysOf.get(chat.id)!, chat.id]),
       { hasNextPage: rows.length > size, hasPreviousPage: cursor !== undefined },
     );
   }
+}
+
+/** A pin time as read (-infinity, read as an invalid or infinite Date, when not pinned) for a cursor. */
+function pinTime(pinned: Date | string | number): number | null {
+  const ms = pinned instanceof Date ? pinned.getTime() : Number.NaN;
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** Everyone to be added exists and has not blocked the one adding them. */

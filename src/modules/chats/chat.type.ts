@@ -31,6 +31,18 @@ export class ChatMember {
 
   @Field(() => Int, { description: "Highest seq delivered to one of this member's clients (0 when none)." })
   lastDeliveredSeq!: number;
+
+  /** The member's own view of the chat: shown to them alone (see ChatMemberFieldsResolver). */
+  mutedUntil!: Date | null;
+
+  archived!: boolean;
+
+  pinnedAt!: Date | null;
+
+  /** clearChatHistory: their history starts after this seq; hidden, the chat stays out of their list until a message comes past it. */
+  clearedSeq!: number;
+
+  hidden!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, implements: Node })
@@ -73,4 +85,9 @@ export const chatMemberColumns = {
   joinedAt: true,
   lastReadSeq: true,
   lastDeliveredSeq: true,
+  mutedUntil: true,
+  archived: true,
+  pinnedAt: true,
+  clearedSeq: true,
+  hidden: true,
 } as const satisfies Partial<Record<keyof ChatMemberRow, true>>;

@@ -1,11 +1,12 @@
 import type DataLoader from 'dataloader';
-import { jsonTimestamp, type Sql } from '../../db/sql';
+import type { Sql } from '../../db/sql';
 import { BadInputError, NotFoundError } from '../../errors/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize, toConnection } from '../../server/relay';
 import { userFromJson } from '../users/user.sql';
-import { toUser, type User } from '../users/user.type';
-import { HISTORY_BACKWARD, HISTORY_FORWARD, type HistoryRow } from './message.sql';
-import type { Message } from './message.type';
+import { toUser, type User, type UserRecord } from '../users/user.type';
+import { historyPage, type HistoryRow, type HistoryWants, NOTHING_MORE, SEQ_AT } from './message-history.sql';
+import { fromJsonTimestamps } from './message.sql';
+import { type Message, type ReactionSummary, toMessage } from './message.type';
 
 export const DEFAULT_HISTORY_PAGE = 50;
 export const DEFAULT_CATCH_UP_PAGE = 100;
@@ -17,9 +18,11 @@ export interface HistoryArgs {
   after?: string | null;
   last?: number | null;
   before?: string | null;
+  /** Jump to a date: `first` from the first message sent at or after it, `last` back from the last one before it. */
+  at?: Date | null;
 }
 
-/** Where a page puts the authors it read with its messages, so that `author` costs nothing more. */
+/** Where a page puts the users it read with its messages, so that `author` and the like cost nothing more. */
 export type AuthorCache = Pick<DataLoader<string, User | null>, 'prime'>;
 
 const isSeqCursor = (keys: unknown[]): keys is [number] => keys.length === 1 && Number.isInteger(keys[0]) && (keys[0] as number) >= 0 && (keys[0] as number) <= NO_UPPER_BOUND;
@@ -27,75 +30,91 @@ const seqOf = (cursor: string | null | undefined, field: string): number | undef
   cursor ? decodeCursor<[number]>(cursor, field, isSeqCursor)[0] : undefined;
 const cursorOf = (message: Message): string => encodeCursor([message.seq]);
 
-/** Reading a chat's history: keyset pages on (chatId, seq), never an OFFSET; one statement a page, authors included. */
+interface Range {
+  after: number;
+  before: number;
+  size: number;
+  forward: boolean;
+}
+
+/** Reading a chat's history: keyset pages on (chatId, seq), never an OFFSET; one statement a page, with what it refers to. */
 export class MessageHistoryService {
   constructor(private readonly sql: Sql) {}
 
   /** Oldest first within the page; `first`/`after` walk forward, `last`/`before` back; neither: the newest 50. */
-  async page(viewerId: string, chatId: string, args: HistoryArgs, authors?: AuthorCache): Promise<Connection<Message>> {
+  async page(viewerId: string, chatId: string, args: HistoryArgs, authors?: AuthorCache, wants = NOTHING_MORE): Promise<Connection<Message>> {
     if (args.first != null && args.last != null) throw new BadInputError('last', 'Give first or last, not both.');
-    const after = seqOf(args.after, 'after');
-    const before = seqOf(args.before, 'before');
+    if (args.at != null && (args.after != null || args.before != null)) throw new BadInputError('at', 'Give at or a cursor (after, before), not both.');
+    let after = seqOf(args.after, 'after');
+    let before = seqOf(args.before, 'before');
     const forward = args.first != null || (args.last == null && after !== undefined && before === undefined);
     const size = forward ? pageSize(args.first, 'first', DEFAULT_HISTORY_PAGE) : pageSize(args.last, 'last', DEFAULT_HISTORY_PAGE);
-    const rows = await this.read(viewerId, chatId, { after: after ?? 0, before: before ?? NO_UPPER_BOUND, size, forward }, authors);
+    if (args.at != null) {
+      const seq = await this.seqAt(chatId, args.at);
+      if (forward) after = seq - 1;
+      else before = seq;
+    }
+    const range = { after: after ?? 0, before: before ?? NO_UPPER_BOUND, size, forward };
+    const { messages: rows, clearedSeq } = await this.read(viewerId, chatId, range, authors, wants);
     const more = rows.length > size;
     // Rows come oldest first; the one past the page is at the far end of the walk.
     const page = forward ? rows.slice(0, size) : rows.slice(rows.length - Math.min(rows.length, size));
     return toConnection(page, cursorOf, {
       hasNextPage: forward ? more : before !== undefined,
-      hasPreviousPage: forward ? (after ?? 0) > 0 : more,
+      hasPreviousPage: forward ? range.after > clearedSeq : more,
     });
   }
 
   /** Messages with seq > afterSeq, oldest first: what a client missed while disconnected. */
-  async since(viewerId: string, chatId: string, afterSeq: number, first?: number | null, authors?: AuthorCache): Promise<Connection<Message>> {
+  async since(viewerId: string, chatId: string, afterSeq: number, first?: number | null, authors?: AuthorCache, wants = NOTHING_MORE): Promise<Connection<Message>> {
     if (afterSeq < 0) throw new BadInputError('afterSeq', 'afterSeq must be 0 or more.');
     const size = pageSize(first, 'first', DEFAULT_CATCH_UP_PAGE);
-    const rows = await this.read(viewerId, chatId, { after: afterSeq, before: NO_UPPER_BOUND, size, forward: true }, authors);
+    const { messages: rows } = await this.read(viewerId, chatId, { after: afterSeq, before: NO_UPPER_BOUND, size, forward: true }, authors, wants);
     return toConnection(rows.slice(0, size), cursorOf, { hasNextPage: rows.length > size, hasPreviousPage: afterSeq > 0 });
+  }
+
+  private async seqAt(chatId: string, at: Date): Promise<number> {
+    const [row] = await this.sql.query<{ seq: number }>(SEQ_AT, [chatId, at.toISOString()]);
+    return row!.seq;
   }
 
   /** Up to size + 1 messages between the bounds, oldest first; NOT_FOUND unless the viewer is in the chat. */
   private async read(
     viewerId: string,
     chatId: string,
-    range: { after: number; before: number; size: number; forward: boolean },
+    range: Range,
     authors: AuthorCache | undefined,
-  ): Promise<Message[]> {
-    const [row] = await this.sql.query<HistoryRow>(range.forward ? HISTORY_FORWARD : HISTORY_BACKWARD, [
-      chatId,
-      viewerId,
-      range.after,
-      range.before,
-      range.size + 1,
-    ]);
+    wants: HistoryWants,
+  ): Promise<{ messages: Message[]; clearedSeq: number }> {
+    const [row] = await this.sql.query<HistoryRow>(historyPage(range.forward ? 'ASC' : 'DESC', wants), [chatId, viewerId, range.after, range.before, range.size + 1]);
     if (!row!.member) throw new NotFoundError('Chat');
-    if (authors) for (const author of row!.authors ?? []) authors.prime(author.id, toUser(userFromJson(author), viewerId));
-    return messagesOf(row!);
+    const users = new Map((row!.users ?? []).map((user) => [user.id, userFromJson(user)]));
+    if (authors) for (const user of users.values()) authors.prime(user.id, toUser(user, viewerId));
+    return { messages: messagesOf(row!, users, wants), clearedSeq: row!.clearedSeq ?? 0 };
   }
 }
 
-/** The page's messages, oldest first, each with its attachments in order. */
-function messagesOf(row: HistoryRow): Message[] {
-  const messages = (row.messages ?? []).map(
-    ({ id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt }): Message => ({
-      id,
-      chatId,
-      authorId,
-      seq,
-      body,
-      clientId,
-      createdAt: jsonTimestamp(createdAt),
-      editedAt: jsonTimestamp(editedAt),
-      deletedAt: jsonTimestamp(deletedAt),
-      attachments: [],
-    }),
-  );
+/** The page's messages, oldest first, each with its attachments in order and what was wanted of the rest. */
+function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: HistoryWants): Message[] {
+  const messages = (row.messages ?? []).map((json): Message => toMessage({ ...fromJsonTimestamps(json), attachments: [] }));
   messages.sort((a, b) => a.seq - b.seq);
-  if (row.attachments) {
-    const byId = new Map(messages.map((message) => [message.id, message]));
-    for (const { messageId, position: _position, ...attachment } of row.attachments) byId.get(messageId)!.attachments.push(attachment);
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  for (const { messageId, position: _position, ...attachment } of row.attachments ?? []) byId.get(messageId)!.attachments.push(attachment);
+  if (wants.replyTo || wants.mentions || wants.reactions) for (const message of messages) message.extras = {};
+  if (wants.replyTo) {
+    const replied = new Map((row.replies ?? []).map((json) => [json.id, toMessage(fromJsonTimestamps(json))]));
+    for (const message of messages) {
+      const answered = message.replyToId ? replied.get(message.replyToId) : undefined;
+      message.extras!.replied = answered ? { message: answered, author: users.get(answered.authorId)! } : null;
+    }
+  }
+  if (wants.mentions) {
+    for (const message of messages) message.extras!.mentioned = [];
+    for (const { messageId, userId } of row.mentions ?? []) byId.get(messageId)!.extras!.mentioned!.push(users.get(userId)!);
+  }
+  if (wants.reactions) {
+    for (const message of messages) message.extras!.reactions = [];
+    for (const { messageId, ...summary } of row.reactions ?? []) byId.get(messageId)!.extras!.reactions!.push(summary satisfies ReactionSummary);
   }
   return messages;
 }

@@ -14,6 +14,12 @@ import { MessageOrder } from './message-order';
 import { CATCH_UP_PAGE, type MessageSource, MessageStream } from './message-stream';
 import { type Message, messageSelect, type ReadReceipt, toMessage } from './message.type';
 
+/** Whether the message shows the viewer's own User beyond its author (mentioned, or the author of what it answers): then not a shared view. */
+function concerns(message: Message, viewerId: string): boolean {
+  const extras = message.extras;
+  return extras?.replied?.author.id === viewerId || extras?.mentioned?.some((user) => user.id === viewerId) === true;
+}
+
 /** Per-event authorization: the viewer is in the chat now (not merely when subscribing), and it is the one asked for. */
 function visible(socket: SocketState, wanted: string | null | undefined, chatId: string): boolean {
   return socket.chatIds.has(chatId) && (wanted == null || wanted === chatId);
@@ -47,8 +53,9 @@ export class MessageFeed implements MessageSource {
     const last = new Map<string, number>();
     const stream = new MessageStream(this.sockets, socket, this, chatId ?? null, last);
     try {
-      if (chatId != null) await assertChatMember(this.prisma, chatId, socket.userId);
-      for (const [chat, seq] of await this.baseline(socket, chatId ?? null, afterSeq ?? null)) last.set(chat, seq);
+      // A replay starts past what the viewer cleared from their history.
+      const cleared = chatId != null ? (await assertChatMember(this.prisma, chatId, socket.userId)).member.clearedSeq : 0;
+      for (const [chat, seq] of await this.baseline(socket, chatId ?? null, afterSeq == null ? null : Math.max(afterSeq, cleared))) last.set(chat, seq);
       return stream;
     } catch (error) {
       stream.close();
@@ -85,7 +92,9 @@ export class MessageFeed implements MessageSource {
    * the same for all of them is resolved once per event (see `sameForEveryViewer`).
    */
   viewOf(event: MessageAddedEvent, viewerId: string): Message {
-    if (event.author.id === viewerId) return { ...event.message, sentBy: toUser(event.author, viewerId), sentIn: event.chat };
+    if (event.author.id === viewerId || concerns(event.message, viewerId)) {
+      return { ...event.message, sentBy: toUser(event.author, viewerId), sentIn: event.chat };
+    }
     let view = this.views.get(event);
     if (!view) this.views.set(event, (view = sameForEveryViewer({ ...event.message, sentBy: toUser(event.author, null), sentIn: event.chat })));
     return view;
@@ -109,9 +118,21 @@ export class MessageFeed implements MessageSource {
           where: { chatId, seq: { gt: afterSeq, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
           orderBy: { seq: 'asc' },
           take: CATCH_UP_PAGE,
-          select: { ...messageSelect, author: { select: userColumns }, chat: { select: chatColumns } },
+          select: {
+            ...messageSelect,
+            author: { select: userColumns },
+            chat: { select: chatColumns },
+            replyTo: { select: { ...messageSelect, author: { select: userColumns } } },
+            mentions: { select: { user: { select: userColumns } }, orderBy: { position: 'asc' } },
+          },
         })
-        .then((rows) => rows.map(({ author, chat, ...row }) => ({ chatId, message: toMessage(row), author, chat })));
+        .then((rows) =>
+          rows.map(({ author, chat, replyTo, mentions, ...row }) => {
+            const message = toMessage(row);
+            message.extras = { replied: replyTo && { message: toMessage(replyTo), author: replyTo.author }, mentioned: mentions.map(({ user }) => user) };
+            return { chatId, message, author, chat };
+          }),
+        );
     if (beforeSeq === undefined) return read();
     const key = `${chatId} ${afterSeq} ${beforeSeq}`;
     let page = this.pages.get(key);

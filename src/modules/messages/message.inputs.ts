@@ -4,6 +4,7 @@ import { IsHttpUrl } from '../../server/validation';
 
 export const BODY_MAX = 4000;
 export const MAX_ATTACHMENTS = 10;
+export const MAX_MENTIONS = 50;
 
 @InputType()
 export class AttachmentInput {
@@ -55,4 +56,18 @@ export class SendMessageInput {
   @IsOptional()
   @Length(1, 64, { message: 'clientId must be 1-64 characters' })
   clientId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A message of the same chat that this one answers.' })
+  @IsOptional()
+  @MaxLength(64)
+  replyToId?: string | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: `Members of the chat this message mentions (at most ${MAX_MENTIONS}); they count it in their unreadMentionCount.`,
+  })
+  @IsOptional()
+  @ArrayMaxSize(MAX_MENTIONS, { message: `at most ${MAX_MENTIONS} mentions per message` })
+  @MaxLength(64, { each: true })
+  mentionUserIds?: string[] | null;
 }

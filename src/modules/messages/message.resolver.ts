@@ -1,9 +1,11 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Viewer } from '../../auth/authenticator';
 import { CurrentUser } from '../../auth/auth-checker';
 import type { Context } from '../../server/context';
 import type { Connection } from '../../server/relay';
 import type { MessageHistoryService } from './message-history.service';
+import { historyWants } from './message-page';
 import { SendMessageInput } from './message.inputs';
 import type { MessageService } from './message.service';
 import { Message, MessageConnection } from './message.type';
@@ -18,7 +20,8 @@ export class MessageResolver {
   @Authorized()
   @Query(() => MessageConnection, {
     description:
-      'A page of a chat\'s history, oldest first within the page. Without first/last: the newest 50. `last`/`before` walk back in time, `first`/`after` forward.',
+      "A page of a chat's history, oldest first within the page. Without first/last: the newest 50. `last`/`before` walk back in time, `first`/`after` forward.\n" +
+      'With `at` (instead of after/before): `first` pages forward from the first message sent at or after that instant, `last` back from the last one sent before it (jump to a date).',
   })
   messages(
     @Arg('chatId', () => ID) chatId: string,
@@ -26,10 +29,12 @@ export class MessageResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('last', () => Int, { nullable: true }) last: number | null,
     @Arg('before', () => String, { nullable: true }) before: string | null,
+    @Arg('at', () => Date, { nullable: true }) at: Date | null,
     @CurrentUser() viewer: Viewer,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Message>> {
-    return this.historyService.page(viewer.userId, chatId, { first, after, last, before }, context.loaders.user);
+    return this.historyService.page(viewer.userId, chatId, { first, after, last, before, at }, context.loaders.user, historyWants(info));
   }
 
   @Authorized()
@@ -42,8 +47,9 @@ export class MessageResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @CurrentUser() viewer: Viewer,
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Message>> {
-    return this.historyService.since(viewer.userId, chatId, afterSeq, first, context.loaders.user);
+    return this.historyService.since(viewer.userId, chatId, afterSeq, first, context.loaders.user, historyWants(info));
   }
 
   @Authorized()

@@ -12,6 +12,7 @@ import { toUser, type User, type UserRecord } from '../users/user.type';
 import { attachmentParams, refusedUploadError } from './message-attachments';
 import { BODY_MAX, type SendMessageInput } from './message.inputs';
 import { fromJsonTimestamps, MESSAGE_BY_CLIENT_ID, type MessageRow, SEND_MESSAGE, type SendMessageRow } from './message.sql';
+import { readMessageWithExtras } from './message-reads';
 import { type Message, messageSelect, toMessage } from './message.type';
 import type { EventPublisher } from '../../realtime/topics';
 import { markForRemoval, type UploadRemoval } from '../files/upload-removal';
@@ -29,6 +30,10 @@ function primeSent(loaders: SentMessageLoaders, viewerId: string, author: UserRe
 }
 
 const EDIT_WINDOW_MS = 48 * 3600 * 1000;
+
+function repliedFromJson(replyTo: SendMessageRow['replyTo']): NonNullable<Message['extras']>['replied'] {
+  return replyTo ? { message: toMessage(fromJsonTimestamps(replyTo.message)), author: userFromJson(replyTo.author) } : null;
+}
 
 /** The body as stored: trimmed; 1-4000 characters, or empty (null) when the message has attachments. */
 function messageBody(body: string | null | undefined, hasAttachments: boolean): string | null {
@@ -56,13 +61,23 @@ export class MessageService {
     const attachments = attachmentParams(input.attachments ?? []);
     const body = messageBody(input.body, attachments.length > 0);
     const clientId = input.clientId ?? null;
+    const mentions = [...new Set(input.mentionUserIds ?? [])];
     await this.rateLimits.consume('messagesPerUser', viewerId);
     // The chat's allowance is spent only by its members' stored messages: outsiders cannot drain it.
     await this.rateLimits.assertAllowed('messagesPerChat', input.chatId);
     const id = uuidv7();
     let row: SendMessageRow;
     try {
-      [row] = (await this.sql.query<SendMessageRow>(SEND_MESSAGE, [input.chatId, viewerId, id, body, clientId, JSON.stringify(attachments)])) as [SendMessageRow];
+      [row] = (await this.sql.query<SendMessageRow>(SEND_MESSAGE, [
+        input.chatId,
+        viewerId,
+        id,
+        body,
+        clientId,
+        JSON.stringify(attachments),
+        input.replyToId ?? null,
+        mentions,
+      ])) as [SendMessageRow];
     } catch (error) {
       if (isUniqueViolation(error) && databaseRefusal(error)?.column === 'uploadId') {
         throw new BadInputError('attachments', 'An upload of this message was attached to another message at the same moment.');
@@ -76,10 +91,13 @@ export class MessageService {
     if (!row.isMember) throw new NotFoundError('Chat');
     if (row.blocked) throw new ForbiddenError('This user has blocked you; you cannot send them messages.');
     if (row.refusedUpload) throw refusedUploadError(row.refusedUpload);
+    if (row.badReply) throw new BadInputError('replyToId', 'replyToId must name a message of this chat that is not deleted.');
+    if (row.badMentions) throw new BadInputError('mentionUserIds', 'Only members of this chat can be mentioned.');
     const seq = row.seq!;
     const message: Message = {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
-      attachments: row.attachments ?? [],
+      replyToId: input.replyToId ?? null, pinnedAt: null, pinnedById: null, attachments: row.attachments ?? [],
+      extras: { replied: repliedFromJson(row.replyTo), mentioned: (row.mentioned ?? []).map(userFromJson), reactions: [] },
     };
     // A stored message always brings its author and chat along.
     const author = userFromJson(row.author!);
@@ -104,10 +122,10 @@ export class MessageService {
     const text = messageBody(body, message.attachments.length > 0);
     const edited = await this.prisma.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { body: text, editedAt: new Date() } });
     if (edited.count === 0) throw new BadInputError('messageId', 'A deleted message cannot be edited.');
-    return this.updated(toMessage(await this.prisma.message.findUniqueOrThrow({ where: { id: messageId }, select: messageSelect })));
+    return this.updated(await readMessageWithExtras(this.prisma, messageId));
   }
 
-  /** Authors, and the owner and admins of a group. The message keeps its seq; body and attachments go. */
+  /** Authors, and the owner and admins of a group. The message keeps its seq; body, attachments, mentions, reactions and pin go. */
   async delete(viewerId: string, messageId: string): Promise<Message> {
     const { message, membership } = await this.visibleMessage(viewerId, messageId);
     const moderates = membership.chat.kind === 'GROUP' && membership.member.role !== 'MEMBER';
@@ -117,11 +135,14 @@ export class MessageService {
     const uploadIds = message.attachments.flatMap((attachment) => (attachment.uploadId ? [attachment.uploadId] : []));
     const deleted = await this.prisma.$transaction(async (tx) => {
       await tx.attachment.deleteMany({ where: { messageId } });
+      await tx.mention.deleteMany({ where: { messageId } });
+      await tx.reaction.deleteMany({ where: { messageId } });
       await markForRemoval(tx, uploadIds);
-      return tx.message.update({ where: { id: messageId }, data: { body: null, deletedAt: new Date() }, select: messageSelect });
+      await tx.message.update({ where: { id: messageId }, data: { body: null, deletedAt: new Date(), pinnedAt: null, pinnedById: null } });
+      return readMessageWithExtras(tx, messageId);
     });
     await this.uploadRemoval.removeAfterCommit(uploadIds);
-    return this.updated(toMessage(deleted));
+    return this.updated(deleted);
   }
 
   private updated(message: Message): Message {

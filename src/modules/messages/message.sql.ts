@@ -7,7 +7,11 @@ import { type Attachment, attachmentColumns, type MessageRecord } from './messag
 /** A message row with its attachments (a JSON array, in position order). */
 export type MessageRow = MessageRecord;
 
-const MESSAGE_COLUMNS = `m."id", m."chatId", m."seq", m."authorId", m."body", m."clientId", m."createdAt", m."editedAt", m."deletedAt"`;
+/** A message's columns, from the row aliased `alias` (see MessageRecord). */
+export const MESSAGE_FIELDS = (alias: string) =>
+  `${alias}."id", ${alias}."chatId", ${alias}."seq", ${alias}."authorId", ${alias}."body", ${alias}."clientId", ${alias}."createdAt", ${alias}."editedAt", ${alias}."deletedAt", ${alias}."replyToId", ${alias}."pinnedAt", ${alias}."pinnedById"`;
+
+const MESSAGE_COLUMNS = MESSAGE_FIELDS('m');
 
 const ATTACHMENT_COLUMN_NAMES = Object.keys(attachmentColumns);
 
@@ -17,10 +21,13 @@ export const ATTACHMENT_FIELDS = (alias: string) => ATTACHMENT_COLUMN_NAMES.map(
 /** An attachment as a JSON object (attachmentColumns), from the row aliased `alias`. */
 export const ATTACHMENT_JSON = (alias: string) => `json_build_object(${ATTACHMENT_COLUMN_NAMES.map((column) => `'${column}', ${alias}."${column}"`).join(', ')})`;
 
-/** The attachments of message `m`, in order, as the API shows them. */
-const ATTACHMENTS_OF_M = `COALESCE((
+/** The attachments of the message aliased `alias`, in order, as a JSON array. */
+export const ATTACHMENTS_JSON_OF = (alias: string) => `COALESCE((
   SELECT json_agg(${ATTACHMENT_JSON('a')} ORDER BY a."position")
-  FROM "Attachment" a WHERE a."messageId" = m."id"), '[]'::json) AS "attachments"`;
+  FROM "Attachment" a WHERE a."messageId" = ${alias}."id"), '[]'::json)`;
+
+/** The attachments of message `m`, in order, as the API shows them. */
+const ATTACHMENTS_OF_M = `${ATTACHMENTS_JSON_OF('m')} AS "attachments"`;
 
 /** Why an attachment's upload cannot be attached. */
 export type RefusedUploadReason = 'unknown' | 'avatar' | 'pending' | 'attached';
@@ -44,16 +51,31 @@ export interface SendMessageRow {
   attachments: Attachment[] | null;
   /** The first attachment whose upload the author may not attach (then nothing was stored). */
   refusedUpload: { position: number; reason: RefusedUploadReason } | null;
+  /** replyToId names no live message of the chat (then nothing was stored). */
+  badReply: boolean;
+  /** A mentioned user is not a member of the chat (then nothing was stored). */
+  badMentions: boolean;
+  /** The message answered, with its author (JSON), when stored with one. */
+  replyTo: { message: MessageRow; author: UserRecord } | null;
+  /** The mentioned users (JSON), in the order given, when stored with any. */
+  mentioned: UserRecord[] | null;
 }
 
 /** A message read as JSON, its timestamps as Dates again. */
-export function fromJsonTimestamps(row: MessageRow): MessageRow {
-  return { ...row, createdAt: jsonTimestamp(row.createdAt), editedAt: jsonTimestamp(row.editedAt), deletedAt: jsonTimestamp(row.deletedAt) };
+export function fromJsonTimestamps<TRow extends Omit<MessageRow, 'attachments'>>(row: TRow): TRow {
+  return {
+    ...row,
+    createdAt: jsonTimestamp(row.createdAt),
+    editedAt: jsonTimestamp(row.editedAt),
+    deletedAt: jsonTimestamp(row.deletedAt),
+    pinnedAt: jsonTimestamp(row.pinnedAt),
+  };
 }
 
 /**
  * sendMessage in one statement: $1 chat, $2 author, $3 new message id, $4 body, $5 clientId,
- * $6 attachments (JSON array of {position, url, uploadId, name, mimeType, sizeBytes}).
+ * $6 attachments (JSON array of {position, url, uploadId, name, mimeType, sizeBytes}), $7 the
+ * message answered (or null), $8 the users mentioned (distinct ids, in order).
  * - The chat's row lock is taken first, as membership changes take it first too; membership is then
  *   read with a row lock of its own, which sees a removal that committed while this waited.
  * - seq is taken under the chat's row lock, only when the author may write: gap-free.
@@ -63,6 +85,8 @@ export function fromJsonTimestamps(row: MessageRow): MessageRow {
  * - An upload is attached only when it is the author's own READY ATTACHMENT upload, on no message
  *   yet and not on its way out; it is locked meanwhile (a sweep skips it, a removal waits). Any
  *   other stores nothing. Two sends of one upload at once meet the unique index on uploadId.
+ * - The message answered is a live one of the same chat, and everyone mentioned a member of it
+ *   (read under the chat's lock, like the author's membership); otherwise nothing is stored.
  */
 export const SEND_MESSAGE = `
 WITH earlier AS (
@@ -74,6 +98,16 @@ WITH earlier AS (
   SELECT chat."id" AS "chatId", chat."kind", cm."lastReadSeq", cm."lastDeliveredSeq"
   FROM chat JOIN "ChatMember" cm ON cm."chatId" = chat."id" AND cm."userId" = $2
   FOR SHARE OF cm
+), reply AS (
+  SELECT ${MESSAGE_COLUMNS}, ${ATTACHMENTS_OF_M}
+  FROM member JOIN "Message" m ON m."chatId" = member."chatId" WHERE m."id" = $7::text AND m."deletedAt" IS NULL
+), mentioned AS (
+  SELECT (w."position" - 1)::int AS "position", cm."userId"
+  FROM member CROSS JOIN unnest($8::text[]) WITH ORDINALITY AS w("userId", "position")
+  JOIN "ChatMember" cm ON cm."chatId" = member."chatId" AND cm."userId" = w."userId"
+), wrong AS (
+  SELECT ($7::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reply)) AS "badReply",
+    (SELECT count(*) FROM mentioned) < cardinality($8::text[]) AS "badMentions"
 ), blocked AS (
   SELECT 1 FROM member
   JOIN "ChatMember" other ON other."chatId" = member."chatId" AND other."userId" <> $2
@@ -94,11 +128,12 @@ WITH earlier AS (
   WHERE wanted."uploadId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM uploads WHERE uploads."id" = wanted."uploadId")
 ), taken AS (
   UPDATE "Chat" c SET "lastSeq" = c."lastSeq" + 1, "lastActivityAt" = GREATEST(clock_timestamp(), c."lastActivityAt")
-  FROM member WHERE c."id" = member."chatId" AND NOT EXISTS (SELECT 1 FROM blocked) AND NOT EXISTS (SELECT 1 FROM refused)
+  FROM member, wrong WHERE c."id" = member."chatId" AND NOT EXISTS (SELECT 1 FROM blocked) AND NOT EXISTS (SELECT 1 FROM refused)
+    AND NOT wrong."badReply" AND NOT wrong."badMentions"
   RETURNING c."id", c."lastSeq", c."lastActivityAt"
 ), inserted AS (
-  INSERT INTO "Message" ("id", "chatId", "seq", "authorId", "body", "clientId", "createdAt")
-  SELECT $3, taken."id", taken."lastSeq", $2, $4, $5, taken."lastActivityAt" FROM taken
+  INSERT INTO "Message" ("id", "chatId", "seq", "authorId", "body", "clientId", "createdAt", "replyToId")
+  SELECT $3, taken."id", taken."lastSeq", $2, $4, $5, taken."lastActivityAt", $7 FROM taken
   RETURNING "seq", "createdAt"
 ), attached AS (
   INSERT INTO "Attachment" ("messageId", "position", "url", "uploadId", "name", "mimeType", "sizeBytes", "width", "height", "fileKey", "previewKey")
@@ -106,6 +141,9 @@ WITH earlier AS (
     COALESCE(u."sizeBytes", wanted."sizeBytes"), u."width", u."height", u."fileKey", u."previewKey"
   FROM inserted CROSS JOIN wanted LEFT JOIN uploads u ON u."id" = wanted."uploadId"
   RETURNING *
+), mentions AS (
+  INSERT INTO "Mention" ("messageId", "userId", "position", "chatId", "seq")
+  SELECT $3, mentioned."userId", mentioned."position", $1, inserted."seq" FROM inserted CROSS JOIN mentioned
 ), pointers AS (
   UPDATE "ChatMember" cm SET "lastReadSeq" = GREATEST(cm."lastReadSeq", inserted."seq"),
     "lastDeliveredSeq" = GREATEST(cm."lastDeliveredSeq", inserted."seq")
@@ -119,49 +157,15 @@ SELECT EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM blocke
     'lastActivityAt', taken."lastActivityAt", 'lastSeq', taken."lastSeq") FROM chat, taken) AS "chat",
   (SELECT ${USER_JSON('u')} FROM "User" u WHERE u."id" = $2) AS "author",
   (SELECT json_agg(${ATTACHMENT_JSON('a')} ORDER BY a."position") FROM attached a) AS "attachments",
-  (SELECT json_build_object('position', r."position", 'reason', r."reason") FROM refused r ORDER BY r."position" LIMIT 1) AS "refusedUpload"
+  (SELECT json_build_object('position', r."position", 'reason', r."reason") FROM refused r ORDER BY r."position" LIMIT 1) AS "refusedUpload",
+  COALESCE((SELECT wrong."badReply" FROM wrong WHERE EXISTS (SELECT 1 FROM member)), false) AS "badReply",
+  COALESCE((SELECT wrong."badMentions" FROM wrong WHERE EXISTS (SELECT 1 FROM member)), false) AS "badMentions",
+  (SELECT json_build_object('message', row_to_json(reply), 'author', ${USER_JSON('ru')})
+    FROM inserted, reply JOIN "User" ru ON ru."id" = reply."authorId") AS "replyTo",
+  (SELECT json_agg(${USER_JSON('mu')} ORDER BY mentioned."position")
+    FROM inserted, mentioned JOIN "User" mu ON mu."id" = mentioned."userId") AS "mentioned"
 FROM (SELECT 1) one LEFT JOIN inserted ON true`;
 
 /** The message a clientId names, after a send lost the race for it. $1 author, $2 clientId. */
 export const MESSAGE_BY_CLIENT_ID = `
 SELECT ${MESSAGE_COLUMNS}, ${ATTACHMENTS_OF_M} FROM "Message" m WHERE m."authorId" = $1 AND m."clientId" = $2`;
-
-export interface HistoryRow {
-  member: boolean;
-  /** The page as JSON, in no particular order (timestamps as text, read back with `jsonTimestamp`); null when empty. */
-  messages: Omit<MessageRow, 'attachments'>[] | null;
-  /** The page's attachments as JSON, each with its message's id, in position order; null when none. */
-  attachments: (Attachment & { messageId: string; position: number })[] | null;
-  /** Each author of the page once, as JSON (see `userFromJson`); null when the page is empty. */
-  authors: UserRecord[] | null;
-}
-
-/**
- * One page of a chat's history with its authors, if the viewer ($2) is a member of the chat ($1),
- * as one row of three JSON values (the messages, their attachments, their distinct authors):
- * three values to parse rather than a row of columns per message, and no author repeated.
- * Keyset on (chatId, seq), never an OFFSET: `$3 < seq < $4`, at most `$5` rows from the oldest
- * (forward) or from the newest (backward) end.
- */
-function historyPage(direction: 'ASC' | 'DESC'): string {
-  return `
-WITH viewer AS (
-  SELECT 1 FROM "ChatMember" WHERE "chatId" = $1 AND "userId" = $2
-), page AS (
-  SELECT page."id", page."chatId", page."seq", page."authorId", page."body", page."clientId", page."createdAt", page."editedAt", page."deletedAt"
-  FROM "Message" page
-  WHERE EXISTS (SELECT 1 FROM viewer) AND page."chatId" = $1 AND page."seq" > $3 AND page."seq" < $4
-  ORDER BY page."seq" ${direction} LIMIT $5
-)
-SELECT EXISTS (SELECT 1 FROM viewer) AS "member",
-  (SELECT json_agg(page) FROM page) AS "messages",
-  (SELECT json_agg(a ORDER BY a."messageId", a."position") FROM (
-    SELECT a."messageId", a."position", ${ATTACHMENT_FIELDS('a')} FROM "Attachment" a WHERE a."messageId" IN (SELECT "id" FROM page)
-  ) a) AS "attachments",
-  (SELECT json_agg(u) FROM (
-    SELECT u."id", u."username", u."displayName", u."bio", u."avatarUrl", u."avatarKey", u."createdAt", u."lastSeenAt", u."email" FROM "User" u WHERE u."id" IN (SELECT "authorId" FROM page)
-  ) u) AS "authors"`;
-}
-
-export const HISTORY_FORWARD = historyPage('ASC');
-export const HISTORY_BACKWARD = historyPage('DESC');

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Attachment as AttachmentRow, Message as MessageRow } from '../../generated/prisma/client';
 import type { Chat } from '../chats/chat.type';
-import type { User } from '../users/user.type';
+import type { User, UserRecord } from '../users/user.type';
 import { Node } from '../../server/node';
 import { ConnectionType } from '../../server/relay';
 
@@ -80,10 +80,46 @@ export class Message implements Node {
   @Field(() => Date, { nullable: true })
   deletedAt!: Date | null;
 
+  /** Resolved into `replyTo` and `pinnedBy` by the resolver. */
+  replyToId!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  pinnedAt!: Date | null;
+
+  pinnedById!: string | null;
+
   /** The author and chat as the send left them, brought by a live event: `author` and `chat` then cost no query. */
   sentBy?: User;
 
   sentIn?: Chat;
+
+  /**
+   * Read along with the message (a history page, a live event), so that their fields cost no
+   * statement of their own; absent when they were not, and the field resolvers load them. Users
+   * are kept as records and shown to each viewer by the resolvers (an email only to its owner).
+   */
+  extras?: MessageExtras;
+}
+
+/** What a message refers to beyond its row, read with it when wanted (see `Message.extras`). */
+export interface MessageExtras {
+  /** The message it answers (with its author), null when none; absent: not read. */
+  replied?: { message: Message; author: UserRecord } | null;
+  /** The users it mentions, in the order the sender named them. */
+  mentioned?: UserRecord[];
+  /** Its reactions, one entry per emoji in first-use order. */
+  reactions?: ReactionSummary[];
+}
+
+/**
+ * One emoji's reactions to a message: `userIds` in the order they reacted, every one of them (a
+ * live event) or the first few (a page, which then says whether the viewer is among them).
+ */
+export interface ReactionSummary {
+  emoji: string;
+  count: number;
+  userIds: string[];
+  viewerReacted?: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -130,15 +166,20 @@ export const messageSelect = {
   createdAt: true,
   editedAt: true,
   deletedAt: true,
+  replyToId: true,
+  pinnedAt: true,
+  pinnedById: true,
   attachments: { select: attachmentColumns, orderBy: { position: 'asc' } },
 } as const;
 
-export type MessageRecord = Pick<MessageRow, 'id' | 'chatId' | 'authorId' | 'seq' | 'body' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt'> & {
+type MessageColumn = 'id' | 'chatId' | 'authorId' | 'seq' | 'body' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt' | 'replyToId' | 'pinnedAt' | 'pinnedById';
+
+export type MessageRecord = Pick<MessageRow, MessageColumn> & {
   attachments: Pick<AttachmentRow, keyof typeof attachmentColumns>[];
 };
 
 /** The one mapping from a stored message to the API's Message. */
 export function toMessage(row: MessageRecord): Message {
-  const { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, attachments } = row;
-  return { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, attachments };
+  const { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, replyToId, pinnedAt, pinnedById, attachments } = row;
+  return { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, replyToId, pinnedAt, pinnedById, attachments };
 }

@@ -1,0 +1,30 @@
+import type { ReactionSummary } from './message.type';
+
+/** At most this many different emoji on one message. */
+export const MAX_EMOJI_PER_MESSAGE = 20;
+
+/**
+ * The reactions of messages $1 (ids), one row per (message, emoji) in first-use order, with whether
+ * viewer $2 is among them and the first $3 reactors, earliest first.
+ */
+export const REACTIONS_OF_MESSAGES = `
+SELECT x."messageId", x."emoji", count(*)::int AS "count", bool_or(x."userId" = $2) AS "viewerReacted",
+  (array_agg(x."userId" ORDER BY x."createdAt", x."userId"))[1:$3] AS "userIds"
+FROM "Reaction" x WHERE x."messageId" = ANY($1::text[])
+GROUP BY x."messageId", x."emoji"
+ORDER BY x."messageId", min(x."createdAt"), x."emoji"`;
+
+export type ReactionRow = ReactionSummary & { messageId: string; viewerReacted: boolean };
+
+/**
+ * Adds user $2's reaction $3 to message $1, unless they have one with that emoji already, or the
+ * message has MAX_EMOJI_PER_MESSAGE other emoji. Run after the message's row is locked (see
+ * ReactionService), so that two new emoji at once cannot both pass the count.
+ */
+export const ADD_REACTION = `
+INSERT INTO "Reaction" ("messageId", "userId", "emoji", "createdAt")
+SELECT $1, $2, $3, clock_timestamp()
+WHERE EXISTS (SELECT 1 FROM "Reaction" WHERE "messageId" = $1 AND "emoji" = $3)
+   OR (SELECT count(DISTINCT "emoji") FROM "Reaction" WHERE "messageId" = $1) < ${MAX_EMOJI_PER_MESSAGE}
+ON CONFLICT DO NOTHING
+RETURNING 1 AS "added"`;
