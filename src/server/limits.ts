@@ -38,8 +38,20 @@ export const LIMITS = {
   cost: 25_000,
 };
 
-/** How many items a list field is taken to return when the query does not say. */
-const DEFAULT_LIST_SIZE: Record<string, number> = { messages: 50, messagesSince: 100, members: 10 };
+/**
+ * How many items a list field is taken to return when the query does not say, by field name or, where
+ * names meet, by `Type.field`: a page's default size, or what a message typically holds (its few
+ * mentions, a handful of emoji, each with its first reactors).
+ */
+const DEFAULT_LIST_SIZE: Record<string, number> = {
+  messages: 50,
+  messagesSince: 100,
+  members: 10,
+  mentions: 3,
+  reactions: 5,
+  readBy: 10,
+  'ReactionGroup.users': 10,
+};
 const FALLBACK_LIST_SIZE = 20;
 
 function isList(type: GraphQLOutputType): boolean {
@@ -47,12 +59,12 @@ function isList(type: GraphQLOutputType): boolean {
 }
 
 /** A connection or list costs its children once per item it may return: `first`/`last` when given. */
-const pageEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+const pageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const requested = [args.first, args.last].find((value) => typeof value === 'number') as number | undefined;
   const isConnection = getNamedType(field.type).name.endsWith('Connection');
   // A connection's edges and nodes are the items it already counted.
   if ((!isConnection && !isList(field.type)) || field.name === 'edges' || field.name === 'nodes') return undefined;
-  const items = Math.max(1, requested ?? DEFAULT_LIST_SIZE[field.name] ?? FALLBACK_LIST_SIZE);
+  const items = Math.max(1, requested ?? DEFAULT_LIST_SIZE[`${type.name}.${field.name}`] ?? DEFAULT_LIST_SIZE[field.name] ?? FALLBACK_LIST_SIZE);
   return 1 + items * Math.max(1, childComplexity);
 };
 
