@@ -39,3 +39,12 @@ export async function signUpUser(
   const { user, accessToken, refreshToken } = result.data.signUp;
   return { id: user.id, username: user.username, email: input.email, password: input.password, accessToken, refreshToken };
 }
+
+type Tuple<TItem, TLength extends number, TSoFar extends TItem[] = []> = TSoFar['length'] extends TLength
+  ? TSoFar
+  : Tuple<TItem, TLength, [TItem, ...TSoFar]>;
+
+/** `count` new users at once, as a tuple: `const [ana, ben] = await signUpUsers(server, 2)`. */
+export function signUpUsers<TCount extends number>(server: TestServer, count: TCount): Promise<Tuple<TestUser, TCount>> {
+  return Promise.all(Array.from({ length: count }, () => signUpUser(server))) as Promise<Tuple<TestUser, TCount>>;
+}

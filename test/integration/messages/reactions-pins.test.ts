@@ -11,7 +11,7 @@ import {
   UnpinMessageDocument,
 } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
-import { signUpUser, type TestUser } from '../../helpers/factories';
+import { signUpUsers, type TestUser } from '../../helpers/factories';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
 
 let server: TestServer;
@@ -22,7 +22,7 @@ afterAll(() => server.close());
 
 const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000';
 const prisma = () => server.parley.database.prisma;
-const users = (count: number) => Promise.all(Array.from({ length: count }, () => signUpUser(server)));
+const users = <TCount extends number>(count: TCount) => signUpUsers(server, count);
 
 const react = (user: TestUser, messageId: string, emoji: string) => server.request(AddReactionDocument, { messageId, emoji }, { token: user.accessToken });
 const unreact = (user: TestUser, messageId: string, emoji: string) => server.request(RemoveReactionDocument, { messageId, emoji }, { token: user.accessToken });

@@ -9,7 +9,7 @@ import {
   UnreadSummaryDocument,
 } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
-import { signUpUser, type TestUser } from '../../helpers/factories';
+import { signUpUsers, type TestUser } from '../../helpers/factories';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
 
 let server: TestServer;
@@ -20,7 +20,7 @@ afterAll(() => server.close());
 
 const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000';
 const prisma = () => server.parley.database.prisma;
-const users = (count: number) => Promise.all(Array.from({ length: count }, () => signUpUser(server)));
+const users = <TCount extends number>(count: TCount) => signUpUsers(server, count);
 
 const send = (author: TestUser, input: SendMessageInput) => server.request(SendConversationMessageDocument, { input }, { token: author.accessToken });
 
