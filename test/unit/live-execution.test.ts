@@ -11,7 +11,14 @@ describe('live execution: which selections are resolved once per event', () => {
     expect(await neutral('subscription S($chatId: ID) { messageAdded(chatId: $chatId) { __typename ...M } } fragment M on Message { id attachments { url } author { ...U } } fragment U on User { id email }')).toBe(true);
   });
 
+  it('shares what a message refers to the same way for everyone: what it answers, whom it mentions, who pinned it', async () => {
+    expect(await neutral('subscription { messageAdded { id replyTo { id body author { id email } } mentions { id email } pinnedAt pinnedBy { id } } }')).toBe(true);
+  });
+
   it('never shares a selection with a field that reads the viewer', async () => {
+    expect(await neutral('subscription { messageAdded { id reactions { emoji count } } }')).toBe(false);
+    expect(await neutral('subscription { messageAdded { id readBy { id } } }')).toBe(false);
+    expect(await neutral('subscription { messageAdded { id replyTo { status } } }')).toBe(false);
     expect(await neutral('subscription { messageAdded { id status } }')).toBe(false);
     expect(await neutral('subscription { messageAdded { id chat { unreadCount } } }')).toBe(false);
     expect(await neutral('subscription { messageAdded { id ...M } } fragment M on Message { chat { viewerMembership { role } } }')).toBe(false);

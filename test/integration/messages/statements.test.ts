@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AddReactionDocument, PinMessageDocument } from '../../generated/graphql';
 import { createGroup, sendMessage } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
@@ -37,12 +38,49 @@ const HOT_OPERATIONS: { name: string; query: string; variables: (chatId: string,
     statements: 1,
   },
   {
+    name: 'sendMessage (a reply with two mentions)',
+    query: `mutation ($input: SendMessageInput!) { sendMessage(input: $input) {
+      id seq body replyTo { id body author { id username } } mentions { id username } author { id username } chat { id lastSeq } } }`,
+    variables: (chatId, index) => ({ input: { chatId, body: `re ${index}`, replyToId: firstMessageId, mentionUserIds: mentionable } }),
+    statements: 1,
+  },
+  {
+    name: 'messages (history page with replies, mentions, reactions and pins)',
+    query: `query ($chatId: ID!) { messages(chatId: $chatId, last: 50) { edges { cursor node { id seq body createdAt
+      author { id username } replyTo { id body author { id username } } mentions { id username }
+      reactions { emoji count reactedByViewer users { id username } } pinnedAt pinnedBy { id username } } } } }`,
+    variables: (chatId) => ({ chatId }),
+    statements: 1,
+  },
+  {
+    name: 'chats (list page with unread mentions)',
+    query: '{ chats(first: 20) { nodes { id unreadCount unreadMentionCount viewerMembership { pinnedAt archived mutedUntil } lastMessage { id body } } } }',
+    variables: () => ({}),
+    statements: 1,
+  },
+  {
+    name: 'unreadSummary',
+    query: '{ unreadSummary { chats messages mentions } }',
+    variables: () => ({}),
+    statements: 1,
+  },
+  {
+    name: 'searchMessages',
+    query: 'query { searchMessages(query: "message", first: 20) { edges { cursor highlight node { id seq body createdAt } } } }',
+    variables: () => ({}),
+    statements: 1,
+  },
+  {
     name: 'markChatRead',
     query: 'mutation ($chatId: ID!) { markChatRead(chatId: $chatId) { lastReadSeq lastDeliveredSeq } }',
     variables: (chatId) => ({ chatId }),
     statements: 1,
   },
 ];
+
+/** What the hot reply mentions and answers (set up below). */
+let firstMessageId: string;
+let mentionable: string[];
 
 let counting = false;
 const statements: string[] = [];
@@ -59,6 +97,12 @@ beforeAll(async () => {
   const others = await Promise.all([signUpUser(server), signUpUser(server)]);
   chatId = await createGroup(server, viewer, others);
   for (const [index, author] of [viewer, ...others, viewer, ...others].entries()) await sendMessage(server, author, chatId, { body: `message ${index}` });
+  mentionable = others.map((other) => other.id);
+  firstMessageId = (await sendMessage(server, others[0]!, chatId, { body: 'answer me', mentionUserIds: [viewer.id] })).id;
+  for (const [emoji, who] of [['👍', others[0]!], ['👍', viewer], ['🎉', others[1]!]] as const) {
+    await server.request(AddReactionDocument, { messageId: firstMessageId, emoji }, { token: who.accessToken });
+  }
+  await server.request(PinMessageDocument, { messageId: firstMessageId }, { token: viewer.accessToken });
   // Pages then hold uploads too, whose links are signed as they are read, with no statement of their own.
   const photo = await uploadFile(server, viewer, { bytes: await png(), name: 'dot.png', mimeType: 'image/png' });
   await sendMessage(server, viewer, chatId, { body: null, attachments: [{ uploadId: photo.id }, { url: 'https://example.com/a.pdf' }] });
