@@ -95,3 +95,8 @@ function constraintColumn(constraint: unknown, table: unknown): string | undefin
   const columns = /^(.+)_(key|check|idx|fkey|pkey|excl)$/.exec(constraint.slice(table.length + 1))?.[1];
   return columns?.split('_').at(-1);
 }
+
+/** Prisma found no row to update or delete (P2025): it was never there, or went meanwhile. */
+export function isRecordMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2025';
+}

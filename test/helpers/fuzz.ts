@@ -100,6 +100,8 @@ function realValuesFor(name: string, seeds: Seeds): fc.Arbitrary<string> | undef
   if (lower === 'email') return fc.oneof(pick(() => seeds.usernames).map((username) => `${username}@example.com`), fc.emailAddress());
   if (lower.endsWith('url')) return fc.constantFrom('https://files.example.com/a.png', 'http://localhost/x', 'javascript:alert(1)', `https://example.com/${'a'.repeat(2100)}`);
   if (lower === 'mimetype') return fc.constantFrom('image/png', 'text/plain', 'not a type');
+  if (lower === 'emoji') return fc.constantFrom('👍', '🎉', '❤', '❤️', '👩🏽‍💻', 'abc', '👍👍');
+  if (lower === 'query') return fc.constantFrom('seed', 'seed user', 'SÉED', 'se', '%', '<mark>');
   if (lower === 'clientid') return fc.oneof(fc.constantFrom('c-1', 'c-2', 'c-3'), fc.uuid());
   if (['body', 'name', 'displayname', 'bio'].includes(lower)) return fc.oneof(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constantFrom('hello', 'Team', 'שלום 👋'));
   return undefined;

@@ -1,3 +1,4 @@
+import { isRecordMissing } from '../../db/errors';
 import type { Sql } from '../../db/sql';
 import { BadInputError, NotFoundError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
@@ -64,8 +65,12 @@ export class ChatSettingsService {
   }
 
   private async write(db: Prisma.TransactionClient, viewerId: string, chatId: string, data: Prisma.ChatMemberUpdateInput): Promise<ChatMember> {
-    const { count } = await db.chatMember.updateMany({ where: { chatId, userId: viewerId }, data });
-    if (count === 0) throw new NotFoundError('Chat');
-    return db.chatMember.findUniqueOrThrow({ where: { chatId_userId: { chatId, userId: viewerId } }, select: chatMemberColumns });
+    try {
+      return await db.chatMember.update({ where: { chatId_userId: { chatId, userId: viewerId } }, data, select: chatMemberColumns });
+    } catch (error) {
+      // Not a member, or not one any more (they left meanwhile).
+      if (isRecordMissing(error)) throw new NotFoundError('Chat');
+      throw error;
+    }
   }
 }
