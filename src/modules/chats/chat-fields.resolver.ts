@@ -22,7 +22,10 @@ export class ChatFieldsResolver {
 
   @FieldResolver(() => Message, { nullable: true })
   async lastMessage(@Root() chat: Chat, @Ctx() context: Context): Promise<Message | null> {
-    if (chat.lastSeq === 0 || chat.lastSeq <= (await viewerMember(chat, context)).clearedSeq) return null;
+    if (chat.lastSeq === 0) return null;
+    // Past what the viewer cleared; nothing for someone no longer in the chat (told of their removal, say).
+    const member = await context.loaders.viewerMembership.load(chat.id);
+    if (!member || chat.lastSeq <= member.clearedSeq) return null;
     return context.loaders.messageBySeq.load({ chatId: chat.id, seq: chat.lastSeq });
   }
 

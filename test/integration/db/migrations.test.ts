@@ -24,11 +24,12 @@ async function withMigrationAdapter(work: (adapter: ReturnType<typeof pgliteMigr
 }
 
 describe('migrations', () => {
+  // Two databases (the target and a shadow) each load the schema engine's work and PGlite's extensions: slow on a busy machine.
   it('produce exactly prisma/schema.prisma (a schema change without a migration fails here)', async () => {
     await withMigrationAdapter(async (adapter) => {
       expect(await diffMigrationsToSchema(adapter)).toBe('');
     });
-  });
+  }, 120_000);
 
   it('apply once and then find nothing left to apply', async () => {
     await withMigrationAdapter(async (adapter) => {
