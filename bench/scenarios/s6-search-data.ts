@@ -21,7 +21,7 @@ const MESSAGE_GAP_SECONDS = 30;
 /**
  * The queries' words by frequency rank (1 = the most frequent of the vocabulary): the first word
  * whole, the second typed as a prefix. Ranks 30-130 of 3,000 are the middle of a Zipf curve: each
- * word is in about 1-4% of the messages, so that both together are in about one in a thousand.
+ * word is in about 1-4% of the messages, both together in 3-8 of every 10,000.
  */
 const QUERY_RANKS: [number, number][] = [
   [30, 70],

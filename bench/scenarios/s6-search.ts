@@ -99,7 +99,7 @@ function logData(context: ScenarioContext, data: SearchData): void {
   data.queries.forEach((query, index) => {
     const hits = data.searchers.filter((searcher) => searcher.query.text === query.text).map((searcher) => searcher.expected.total);
     context.log(
-      `    S6 query "${query.text}": words of ranks ${query.ranks.join(' and ')} (the prefix matches ${query.prefixWords} words), ` +
+      `    S6 query "${query.text}": words of ranks ${query.ranks.join(' and ')} (vocabulary words starting with "${query.prefix}": ${query.prefixWords}), ` +
         `${data.candidates[index]} messages in the table, ${hits.join('/')} in each of its searchers' chats`,
     );
   });
