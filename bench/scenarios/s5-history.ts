@@ -10,7 +10,7 @@ import { type DbSpec, openSql, uuid7Sql } from '../lib/sql';
 import { CheckFailure, type Measurement, type Row, type Scenario, type ScenarioContext, type Summary, type Timing } from '../lib/types';
 
 const CLIENTS = 16;
-const PAGE = 50;
+export const PAGE = 50;
 const POOL_SIZE = 16;
 const GOAL_RATIO = 0.5;
 const GOAL_P99_GROWTH = 1.2;
@@ -19,7 +19,7 @@ const GROW_BATCH = 100_000;
 const MODULE = fileURLToPath(import.meta.url);
 const CEILING = 'Apollo + Fastify + the same SELECT, nothing else';
 
-const HISTORY = `query History($chatId: ID!, $afterSeq: Int!) {
+export const HISTORY = `query History($chatId: ID!, $afterSeq: Int!) {
   messagesSince(chatId: $chatId, afterSeq: $afterSeq, first: ${PAGE}) {
     nodes { id seq body createdAt author { id username } }
     pageInfo { hasNextPage }
