@@ -111,7 +111,7 @@ async function connect(options: DatabaseOptions, logger: Logger, timing: QueryTi
     return {
       adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
-      sql: postgresSql(hot, options.onQuery, timing),
+      sql: postgresSql(hot, driver, options.onQuery, timing),
       closeDriver: async () => {
         await Promise.all([driver.end(), hot.end()]);
       },
