@@ -6,8 +6,10 @@ ADD COLUMN     "mutedUntil" TIMESTAMP(3),
 ADD COLUMN     "pinnedAt" TIMESTAMP(3);
 
 -- AlterTable
-ALTER TABLE "Message" ADD COLUMN     "pinnedAt" TIMESTAMP(3),
+ALTER TABLE "Message" ADD COLUMN     "mentionIds" TEXT[] DEFAULT ARRAY[]::TEXT[],
+ADD COLUMN     "pinnedAt" TIMESTAMP(3),
 ADD COLUMN     "pinnedById" TEXT,
+ADD COLUMN     "reactionSummary" JSONB,
 ADD COLUMN     "replyToId" TEXT;
 
 -- CreateTable

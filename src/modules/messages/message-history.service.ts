@@ -90,12 +90,12 @@ export class MessageHistoryService {
     if (!row!.member) throw new NotFoundError('Chat');
     const users = new Map((row!.users ?? []).map((user) => [user.id, userFromJson(user)]));
     if (authors) for (const user of users.values()) authors.prime(user.id, toUser(user, viewerId));
-    return { messages: messagesOf(row!, users, wants), clearedSeq: row!.clearedSeq ?? 0 };
+    return { messages: messagesOf(row!, users, wants, viewerId), clearedSeq: row!.clearedSeq ?? 0 };
   }
 }
 
 /** The page's messages, oldest first, each with its attachments in order and what was wanted of the rest. */
-function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: HistoryWants): Message[] {
+function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: HistoryWants, viewerId: string): Message[] {
   const messages = (row.messages ?? []).map((json): Message => toMessage({ ...fromJsonTimestamps(json), attachments: [] }));
   messages.sort((a, b) => a.seq - b.seq);
   const byId = new Map(messages.map((message) => [message.id, message]));
@@ -108,13 +108,15 @@ function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: Hist
       message.extras!.replied = answered ? { message: answered, author: users.get(answered.authorId)! } : null;
     }
   }
-  if (wants.mentions) {
-    for (const message of messages) message.extras!.mentioned = [];
-    for (const { messageId, userId } of row.mentions ?? []) byId.get(messageId)!.extras!.mentioned!.push(users.get(userId)!);
-  }
+  const kept = new Map((row.messages ?? []).map((json) => [json.id, json]));
+  if (wants.mentions) for (const message of messages) message.extras!.mentioned = kept.get(message.id)!.mentionIds!.map((id) => users.get(id)!);
   if (wants.reactions) {
-    for (const message of messages) message.extras!.reactions = [];
-    for (const { messageId, ...summary } of row.reactions ?? []) byId.get(messageId)!.extras!.reactions!.push(summary satisfies ReactionSummary);
+    const viewers = new Set((row.viewerReactions ?? []).map(({ messageId, emoji }) => `${messageId}\n${emoji}`));
+    for (const message of messages) {
+      message.extras!.reactions = (kept.get(message.id)!.reactionSummary ?? []).map(
+        (summary): ReactionSummary => ({ ...summary, viewerReacted: summary.userIds.includes(viewerId) || viewers.has(`${message.id}\n${summary.emoji}`) }),
+      );
+    }
   }
   return messages;
 }

@@ -1,7 +1,7 @@
 import { USER_JSON } from '../users/user.sql';
 import type { UserRecord } from '../users/user.type';
 import { ATTACHMENT_FIELDS, ATTACHMENTS_JSON_OF, MESSAGE_FIELDS, type MessageRow } from './message.sql';
-import type { Attachment } from './message.type';
+import type { Attachment, ReactionSummary } from './message.type';
 
 /** Reactors of each emoji read with a page; a client asking for more (`users(first:)`) reads them. */
 export const REACTORS_READ = 10;
@@ -18,28 +18,31 @@ export const NOTHING_MORE: HistoryWants = { replyTo: false, mentions: false, rea
 
 export type MessageJson = Omit<MessageRow, 'attachments'>;
 
+/** A page's message, with what it keeps of its mentions and reactions when they were wanted. */
+export type PageMessageJson = MessageJson & { mentionIds?: string[]; reactionSummary?: Omit<ReactionSummary, 'viewerReacted'>[] | null };
+
 export interface HistoryRow {
   member: boolean;
   /** The viewer's clearChatHistory mark: their history starts after it. */
   clearedSeq: number | null;
   /** The page as JSON, in no particular order (timestamps as text, see `fromJsonTimestamps`); null when empty. */
-  messages: MessageJson[] | null;
+  messages: PageMessageJson[] | null;
   /** The page's attachments as JSON, each with its message's id, in position order; null when none. */
   attachments: (Attachment & { messageId: string; position: number })[] | null;
   /** Each user the page refers to once (authors, and as wanted those answered, mentioned, reacting, pinning), as JSON. */
   users: UserRecord[] | null;
   /** The messages the page answers, with their attachments (wants.replyTo). */
   replies?: MessageRow[] | null;
-  /** Who each message mentions, by message, in the order named (wants.mentions). */
-  mentions?: { messageId: string; userId: string }[] | null;
-  /** Each message's reactions per emoji, in first-use order, with the first reactors (wants.reactions). */
-  reactions?: { messageId: string; emoji: string; count: number; viewerReacted: boolean; userIds: string[] }[] | null;
+  /** The viewer's reactions with an emoji whose summary does not list every reactor (wants.reactions). */
+  viewerReactions?: { messageId: string; emoji: string }[] | null;
 }
 
 /**
  * One page of a chat's history if the viewer ($2) is a member of the chat ($1), as one row of a
  * few JSON values: the messages, their attachments, each user they refer to once, and what the
  * operation selected of replies, mentions and reactions (one statement however many are shown).
+ * Mentions and reactions come with each message's row (mentionIds, reactionSummary): only the
+ * viewer's own reactions are looked up, for the rare emoji whose summary does not list everyone.
  * Keyset on (chatId, seq), never an OFFSET: `$3 < seq < $4`, and past the viewer's cleared history,
  * at most `$5` rows from the oldest (forward) or from the newest (backward) end.
  */
@@ -47,33 +50,26 @@ export function historyPage(direction: 'ASC' | 'DESC', wants: HistoryWants): str
   const users = ['SELECT "authorId" FROM page'];
   const ctes = [];
   const columns = [];
+  const kept = [...(wants.mentions ? ['page."mentionIds"'] : []), ...(wants.reactions ? ['page."reactionSummary"'] : [])];
   if (wants.replyTo) {
     ctes.push(`replied AS (SELECT ${MESSAGE_FIELDS('r')}, ${ATTACHMENTS_JSON_OF('r')} AS "attachments"
   FROM "Message" r WHERE r."id" IN (SELECT "replyToId" FROM page))`);
     users.push('SELECT "authorId" FROM replied');
     columns.push('(SELECT json_agg(replied) FROM replied) AS "replies"');
   }
-  if (wants.mentions) {
-    ctes.push(`mention AS (SELECT mm."messageId", mm."userId", mm."position" FROM "Mention" mm WHERE mm."messageId" IN (SELECT "id" FROM page))`);
-    users.push('SELECT "userId" FROM mention');
-    columns.push(`(SELECT json_agg(json_build_object('messageId', mention."messageId", 'userId', mention."userId")
-    ORDER BY mention."messageId", mention."position") FROM mention) AS "mentions"`);
-  }
+  if (wants.mentions) users.push('SELECT unnest("mentionIds") FROM page');
   if (wants.reactions) {
-    ctes.push(`reaction AS (
-  SELECT x."messageId", x."emoji", count(*)::int AS "count", bool_or(x."userId" = $2) AS "viewerReacted",
-    (array_agg(x."userId" ORDER BY x."createdAt", x."userId"))[1:${REACTORS_READ}] AS "userIds", min(x."createdAt") AS "firstAt"
-  FROM "Reaction" x WHERE x."messageId" IN (SELECT "id" FROM page) GROUP BY x."messageId", x."emoji")`);
-    users.push('SELECT unnest("userIds") FROM reaction');
-    columns.push(`(SELECT json_agg(json_build_object('messageId', x."messageId", 'emoji', x."emoji", 'count', x."count",
-    'viewerReacted', x."viewerReacted", 'userIds', x."userIds") ORDER BY x."messageId", x."firstAt", x."emoji") FROM reaction x) AS "reactions"`);
+    users.push(`SELECT jsonb_array_elements_text(g -> 'userIds') FROM page, jsonb_array_elements(page."reactionSummary") g`);
+    columns.push(`(SELECT json_agg(json_build_object('messageId', x."messageId", 'emoji', x."emoji")) FROM "Reaction" x
+    WHERE x."userId" = $2 AND x."messageId" IN (
+      SELECT "id" FROM page WHERE jsonb_path_exists(page."reactionSummary", '$[*] ? (@.count > ${REACTORS_READ})'))) AS "viewerReactions"`);
   }
   if (wants.pinnedBy) users.push('SELECT "pinnedById" FROM page');
   return `
 WITH viewer AS (
   SELECT "clearedSeq" FROM "ChatMember" WHERE "chatId" = $1 AND "userId" = $2
 ), page AS (
-  SELECT ${MESSAGE_FIELDS('page')}
+  SELECT ${[MESSAGE_FIELDS('page'), ...kept].join(', ')}
   FROM "Message" page
   WHERE EXISTS (SELECT 1 FROM viewer) AND page."chatId" = $1
     AND page."seq" > GREATEST($3, (SELECT "clearedSeq" FROM viewer)) AND page."seq" < $4

@@ -1,7 +1,7 @@
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/errors';
 import type DataLoader from 'dataloader';
 import { v7 as uuidv7 } from 'uuid';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { databaseRefusal, isUniqueViolation } from '../../db/errors';
 import type { Sql } from '../../db/sql';
 import { assertChatMember, type Membership } from '../chats/chat.access';
@@ -138,7 +138,10 @@ export class MessageService {
       await tx.mention.deleteMany({ where: { messageId } });
       await tx.reaction.deleteMany({ where: { messageId } });
       await markForRemoval(tx, uploadIds);
-      await tx.message.update({ where: { id: messageId }, data: { body: null, deletedAt: new Date(), pinnedAt: null, pinnedById: null } });
+      await tx.message.update({
+        where: { id: messageId },
+        data: { body: null, deletedAt: new Date(), pinnedAt: null, pinnedById: null, mentionIds: [], reactionSummary: Prisma.DbNull },
+      });
       return readMessageWithExtras(tx, messageId);
     });
     await this.uploadRemoval.removeAfterCommit(uploadIds);

@@ -132,8 +132,10 @@ WITH earlier AS (
     AND NOT wrong."badReply" AND NOT wrong."badMentions"
   RETURNING c."id", c."lastSeq", c."lastActivityAt"
 ), inserted AS (
-  INSERT INTO "Message" ("id", "chatId", "seq", "authorId", "body", "clientId", "createdAt", "replyToId")
-  SELECT $3, taken."id", taken."lastSeq", $2, $4, $5, taken."lastActivityAt", $7 FROM taken
+  INSERT INTO "Message" ("id", "chatId", "seq", "authorId", "body", "clientId", "createdAt", "replyToId", "mentionIds")
+  SELECT $3, taken."id", taken."lastSeq", $2, $4, $5, taken."lastActivityAt", $7,
+    COALESCE((SELECT array_agg(mentioned."userId" ORDER BY mentioned."position") FROM mentioned), ARRAY[]::text[])
+  FROM taken
   RETURNING "seq", "createdAt"
 ), attached AS (
   INSERT INTO "Attachment" ("messageId", "position", "url", "uploadId", "name", "mimeType", "sizeBytes", "width", "height", "fileKey", "previewKey")

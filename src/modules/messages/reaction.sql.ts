@@ -1,3 +1,4 @@
+import { REACTORS_READ } from './message-history.sql';
 import type { ReactionSummary } from './message.type';
 
 /** At most this many different emoji on one message. */
@@ -28,3 +29,18 @@ WHERE EXISTS (SELECT 1 FROM "Reaction" WHERE "messageId" = $1 AND "emoji" = $3)
    OR (SELECT count(DISTINCT "emoji") FROM "Reaction" WHERE "messageId" = $1) < ${MAX_EMOJI_PER_MESSAGE}
 ON CONFLICT DO NOTHING
 RETURNING 1 AS "added"`;
+
+/**
+ * Keeps message $1's reaction summary (what a page reads with it): per emoji in first-use order,
+ * its count and first REACTORS_READ reactors, earliest first; null when it has none. Run in the
+ * transaction that changed its reactions, under the message's row lock.
+ */
+export const SUMMARIZE_REACTIONS = `
+UPDATE "Message" SET "reactionSummary" = (
+  SELECT jsonb_agg(jsonb_build_object('emoji', g."emoji", 'count', g."count", 'userIds', g."userIds") ORDER BY g."firstAt", g."emoji")
+  FROM (
+    SELECT x."emoji", count(*)::int AS "count", min(x."createdAt") AS "firstAt",
+      to_jsonb((array_agg(x."userId" ORDER BY x."createdAt", x."userId"))[1:${REACTORS_READ}]) AS "userIds"
+    FROM "Reaction" x WHERE x."messageId" = $1 GROUP BY x."emoji"
+  ) g)
+WHERE "id" = $1`;

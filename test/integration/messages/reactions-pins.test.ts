@@ -101,16 +101,20 @@ describe('reactions', () => {
     expect(await reactionsOf(id)).toEqual([]);
   });
 
-  it('list more reactors than the first few when asked, earliest first', async () => {
-    const people = await users(14);
+  it('list more reactors than the first few when asked, earliest first, and tell each viewer whether they are among them', async () => {
+    const people = await users(15);
     const chatId = await createGroup(server, people[0]!, people.slice(1));
     const { id } = await sendMessage(server, people[0]!, chatId);
-    for (const person of people) await react(person, id, '🔥');
-    const read = async (first: number | null) =>
-      (await server.request(ReactionUsersDocument, { chatId, first }, { token: people[0]!.accessToken })).data!.messages.nodes[0]!.reactions[0]!;
-    expect((await read(null)).users.map((user) => user.id)).toEqual(people.slice(0, 10).map((person) => person.id));
-    expect((await read(14)).users.map((user) => user.id)).toEqual(people.map((person) => person.id));
+    const reactors = people.slice(0, 14);
+    for (const person of reactors) await react(person, id, '🔥');
+    const read = async (first: number | null, viewer = people[0]!) =>
+      (await server.request(ReactionUsersDocument, { chatId, first }, { token: viewer.accessToken })).data!.messages.nodes[0]!.reactions[0]!;
+    expect((await read(null)).users.map((user) => user.id)).toEqual(reactors.slice(0, 10).map((person) => person.id));
+    expect((await read(14)).users.map((user) => user.id)).toEqual(reactors.map((person) => person.id));
     expect((await read(3)).users).toHaveLength(3);
+    // The 13th reactor is past the first ten a page reads, and still sees their own reaction; the 15th person has none.
+    expect(await read(null, people[12]!)).toMatchObject({ count: 14, reactedByViewer: true });
+    expect(await read(null, people[14]!)).toMatchObject({ count: 14, reactedByViewer: false });
     const tooMany = await server.request(ReactionUsersDocument, { chatId, first: 101 }, { token: people[0]!.accessToken });
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
