@@ -1,5 +1,6 @@
 import { type Queryable, type Sql, uuid7Sql } from '../lib/sql';
 import type { ScenarioContext } from '../lib/types';
+import { REACTORS_READ } from '../../src/modules/messages/reaction.sql';
 
 /** The group's members: authors in turn, mentioned, reacting. */
 export const MEMBERS = 8;
@@ -93,6 +94,31 @@ async function insertBatch(tx: Queryable, batch: Batch): Promise<void> {
      CROSS JOIN LATERAL generate_series(0, (m."seq" + j) % 4) AS u
      WHERE m."chatId" = $1 AND m."seq" BETWEEN $4 AND $5 AND m."seq" % 2 = 0`,
     [chatId, memberIds, EMOJI, from, to],
+  );
+  await keepOnMessages(tx, batch);
+}
+
+/** What Parley keeps on each message of its mentions and reactions (see SEND_MESSAGE and SUMMARIZE_REACTIONS), for the batch's messages at once. */
+async function keepOnMessages(tx: Queryable, { chatId, from, to }: Batch): Promise<void> {
+  await tx.query(
+    `UPDATE "Message" m SET "mentionIds" = x."ids"
+     FROM (SELECT "messageId", array_agg("userId" ORDER BY "position") AS "ids" FROM "Mention" WHERE "chatId" = $1 AND "seq" BETWEEN $2 AND $3 GROUP BY 1) x
+     WHERE m."id" = x."messageId"`,
+    [chatId, from, to],
+  );
+  await tx.query(
+    `UPDATE "Message" m SET "reactionSummary" = x."summary"
+     FROM (
+       SELECT g."messageId", jsonb_agg(jsonb_build_object('emoji', g."emoji", 'count', g."count", 'userIds', g."userIds") ORDER BY g."firstAt", g."emoji") AS "summary"
+       FROM (
+         SELECT r."messageId", r."emoji", count(*)::int AS "count", min(r."createdAt") AS "firstAt",
+           to_jsonb((array_agg(r."userId" ORDER BY r."createdAt", r."userId"))[1:${REACTORS_READ}]) AS "userIds"
+         FROM "Reaction" r JOIN "Message" o ON o."id" = r."messageId"
+         WHERE o."chatId" = $1 AND o."seq" BETWEEN $2 AND $3 GROUP BY 1, 2
+       ) g GROUP BY 1
+     ) x
+     WHERE m."id" = x."messageId"`,
+    [chatId, from, to],
   );
 }
 

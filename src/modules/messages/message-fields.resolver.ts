@@ -6,13 +6,23 @@ import { loadExisting } from '../../server/loaders';
 import { pageSize } from '../../server/relay';
 import { Chat } from '../chats/chat.type';
 import { toUser, User } from '../users/user.type';
-import { REACTORS_READ } from './message-history.sql';
+import { REACTORS_READ } from './reaction.sql';
 import { Message, MessageStatus, ReadReceipt } from './message.type';
 import { ReactionGroup, toReactionGroup } from './reaction.type';
 
-/** Whom a message's users are shown to: its viewer, or nobody in particular on a view shared by an event's receivers. */
-async function viewerOf(message: Message, context: Context): Promise<string | null> {
-  return isSharedView(message) ? null : (await requireViewer(context)).userId;
+/**
+ * Whom a message's users are shown to: nobody in particular on a view shared by an event's
+ * receivers, the viewer a page was read for (known at once: the fields of a page's messages
+ * answer without a promise each), else the operation's viewer.
+ */
+function viewerOf(message: Message, context: Context): string | null | Promise<string> {
+  if (isSharedView(message)) return null;
+  return message.extras?.viewerId ?? requireViewer(context).then((viewer) => viewer.userId);
+}
+
+/** `then` for a value that may already be there: the value's use at once when it is. */
+function thenOrNow<TValue, TResult>(value: TValue | Promise<TValue>, use: (value: TValue) => TResult | Promise<TResult>): TResult | Promise<TResult> {
+  return value instanceof Promise ? value.then(use) : use(value);
 }
 
 /** A user as a message's viewer may see them (see `viewerOf`). */
@@ -38,28 +48,33 @@ export class MessageFieldsResolver {
 
   @Extensions(SAME_FOR_EVERY_VIEWER)
   @FieldResolver(() => Message, { nullable: true, description: 'The message this one answers; still given when that one was deleted (its body is then null).' })
-  async replyTo(@Root() message: Message, @Ctx() context: Context): Promise<Message | null> {
-    if (!message.replyToId) return null;
-    const viewerId = await viewerOf(message, context);
-    const read = message.extras?.replied;
-    const replied = read !== undefined ? read && { ...read.message, sentBy: toUser(read.author, viewerId) } : await context.loaders.message.load(message.replyToId);
-    // What a shared view answers is shared as well: its own fields are then shown to nobody in particular.
-    return replied && viewerId === null ? sameForEveryViewer({ ...replied }) : replied;
+  replyTo(@Root() message: Message, @Ctx() context: Context): Message | null | Promise<Message | null> {
+    const replyToId = message.replyToId;
+    if (!replyToId) return null;
+    return thenOrNow(viewerOf(message, context), (viewerId) => {
+      const read = message.extras?.replied;
+      const replied = read !== undefined ? read && { ...read.message, sentBy: toUser(read.author, viewerId) } : context.loaders.message.load(replyToId);
+      // What a shared view answers is shared as well: its own fields are then shown to nobody in particular.
+      return thenOrNow(replied, (answered) => (answered && viewerId === null ? sameForEveryViewer({ ...answered }) : answered));
+    });
   }
 
   @Extensions(SAME_FOR_EVERY_VIEWER)
   @FieldResolver(() => [User])
-  async mentions(@Root() message: Message, @Ctx() context: Context): Promise<User[]> {
-    const viewerId = await viewerOf(message, context);
-    const mentioned = message.extras?.mentioned ?? (await context.loaders.mentions.load(message.id));
-    return mentioned.map((user) => toUser(user, viewerId));
+  mentions(@Root() message: Message, @Ctx() context: Context): User[] | Promise<User[]> {
+    return thenOrNow(viewerOf(message, context), (viewerId) =>
+      thenOrNow(message.extras?.mentioned ?? context.loaders.mentions.load(message.id), (mentioned) => mentioned.map((user) => toUser(user, viewerId))),
+    );
   }
 
   @FieldResolver(() => [ReactionGroup], { description: 'One group per emoji, in the order each emoji was first used.' })
-  async reactions(@Root() message: Message, @Ctx() context: Context): Promise<ReactionGroup[]> {
-    const viewer = await requireViewer(context);
-    const summaries = message.extras?.reactions ?? (await context.loaders.reactions.load(message.id));
-    return summaries.map((summary) => toReactionGroup(message.id, summary, viewer.userId));
+  reactions(@Root() message: Message, @Ctx() context: Context): ReactionGroup[] | Promise<ReactionGroup[]> {
+    const viewerId = message.extras?.viewerId ?? requireViewer(context).then((viewer) => viewer.userId);
+    return thenOrNow(viewerId, (viewer) =>
+      thenOrNow(message.extras?.reactions ?? context.loaders.reactions.load(message.id), (summaries) =>
+        summaries.map((summary) => toReactionGroup(message.id, summary, viewer, message.extras?.people)),
+      ),
+    );
   }
 
   @Extensions(SAME_FOR_EVERY_VIEWER)
@@ -97,11 +112,18 @@ export class MessageFieldsResolver {
 @Resolver(() => ReactionGroup)
 export class ReactionGroupFieldsResolver {
   @FieldResolver(() => [User], { description: 'Who reacted, earliest first (at most `first`, default 10).' })
-  async users(@Root() group: ReactionGroup, @Ctx() context: Context, @Arg('first', () => Int, { nullable: true }) first: number | null): Promise<User[]> {
+  users(@Root() group: ReactionGroup, @Ctx() context: Context, @Arg('first', () => Int, { nullable: true }) first: number | null): User[] | Promise<User[]> {
     const size = pageSize(first, 'first', REACTORS_READ);
-    const known = group.userIds.length >= Math.min(size, group.count);
-    const ids = known ? group.userIds : await context.loaders.reactors.load({ messageId: group.messageId, emoji: group.emoji });
-    return Promise.all(ids.slice(0, size).map((id) => loadExisting(context.loaders.user, id, 'User')));
+    if (group.userIds.length >= Math.min(size, group.count)) {
+      const shown = group.userIds.slice(0, size);
+      // Read with the page: shown at once.
+      const people = group.people;
+      if (people && shown.every((id) => people.has(id))) return shown.map((id) => toUser(people.get(id)!, group.viewerId));
+      return Promise.all(shown.map((id) => loadExisting(context.loaders.user, id, 'User')));
+    }
+    return context.loaders.reactors
+      .load({ messageId: group.messageId, emoji: group.emoji })
+      .then((ids) => Promise.all(ids.slice(0, size).map((id) => loadExisting(context.loaders.user, id, 'User'))));
   }
 }
 

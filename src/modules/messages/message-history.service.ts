@@ -100,7 +100,12 @@ function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: Hist
   messages.sort((a, b) => a.seq - b.seq);
   const byId = new Map(messages.map((message) => [message.id, message]));
   for (const { messageId, position: _position, ...attachment } of row.attachments ?? []) byId.get(messageId)!.attachments.push(attachment);
-  if (wants.replyTo || wants.mentions || wants.reactions) for (const message of messages) message.extras = {};
+  for (const message of messages) {
+    // Read with the page: the author, and what else was wanted, are shown to the viewer at once.
+    const author = users.get(message.authorId);
+    if (author) message.sentBy = toUser(author, viewerId);
+    if (wants.replyTo || wants.mentions || wants.reactions) message.extras = { viewerId, people: users };
+  }
   if (wants.replyTo) {
     const replied = new Map((row.replies ?? []).map((json) => [json.id, toMessage(fromJsonTimestamps(json))]));
     for (const message of messages) {

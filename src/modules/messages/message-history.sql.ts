@@ -2,9 +2,7 @@ import { USER_JSON } from '../users/user.sql';
 import type { UserRecord } from '../users/user.type';
 import { ATTACHMENT_FIELDS, ATTACHMENTS_JSON_OF, MESSAGE_FIELDS, type MessageRow } from './message.sql';
 import type { Attachment, ReactionSummary } from './message.type';
-
-/** Reactors of each emoji read with a page; a client asking for more (`users(first:)`) reads them. */
-export const REACTORS_READ = 10;
+import { REACTORS_READ } from './reaction.sql';
 
 /** What a history page reads besides the messages, as the operation selected it. */
 export interface HistoryWants {

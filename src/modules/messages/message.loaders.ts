@@ -3,7 +3,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Sql } from '../../db/sql';
 import { MAX_PAGE_SIZE } from '../../server/relay';
 import { type UserRecord, userColumns } from '../users/user.type';
-import { REACTORS_READ } from './message-history.sql';
+import { REACTORS_READ } from './reaction.sql';
 import { type Message, messageSelect, type ReactionSummary, toMessage } from './message.type';
 import { REACTIONS_OF_MESSAGES, type ReactionRow } from './reaction.sql';
 

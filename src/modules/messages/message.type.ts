@@ -88,7 +88,7 @@ export class Message implements Node {
 
   pinnedById!: string | null;
 
-  /** The author and chat as the send left them, brought by a live event: `author` and `chat` then cost no query. */
+  /** The author and chat when read with the message (a page, a live event): `author` and `chat` then cost no query. */
   sentBy?: User;
 
   sentIn?: Chat;
@@ -103,6 +103,10 @@ export class Message implements Node {
 
 /** What a message refers to beyond its row, read with it when wanted (see `Message.extras`). */
 export interface MessageExtras {
+  /** The viewer they were read for (a page): the resolvers show them to that viewer at once. */
+  viewerId?: string;
+  /** Every user they refer to, by id (a page): reactions' `users` are shown from here. */
+  people?: ReadonlyMap<string, UserRecord>;
   /** The message it answers (with its author), null when none; absent: not read. */
   replied?: { message: Message; author: UserRecord } | null;
   /** The users it mentions, in the order the sender named them. */

@@ -1,5 +1,7 @@
-import { REACTORS_READ } from './message-history.sql';
 import type { ReactionSummary } from './message.type';
+
+/** Reactors of each emoji read with a message (its summary, a page); a client asking for more (`users(first:)`) reads them. */
+export const REACTORS_READ = 10;
 
 /** At most this many different emoji on one message. */
 export const MAX_EMOJI_PER_MESSAGE = 20;
