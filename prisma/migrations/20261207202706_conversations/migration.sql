@@ -80,6 +80,17 @@ CREATE FUNCTION parley_search_vector(text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT to_tsvector('simple'::regconfig, regexp_replace(public.parley_unaccent(coalesce($1, '')), '[^[:alnum:]]+', ' ', 'g')) $$;
 
+-- A search query's words as a tsquery that every word must match, the last one also as a prefix,
+-- each folded as the vector folds the body's. Immutable: given the words as a constant, the planner
+-- works it out before planning, and so knows how common they are (rare words: the GIN index).
+CREATE FUNCTION parley_search_query(text[]) RETURNS tsquery
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+  AS $$
+    SELECT to_tsquery('simple'::regconfig, string_agg(quote_literal(w.folded) || CASE WHEN w.n = cardinality($1) THEN ':*' ELSE '' END, ' & ' ORDER BY w.n))
+    FROM (SELECT regexp_replace(public.parley_unaccent(word), '[^[:alnum:]]+', '', 'g') AS folded, n FROM unnest($1) WITH ORDINALITY AS u(word, n)) w
+    WHERE w.folded <> ''
+  $$;
+
 ALTER TABLE "Message" ADD COLUMN "searchVector" tsvector GENERATED ALWAYS AS (public.parley_search_vector("body")) STORED;
 
 CREATE INDEX "Message_searchVector_idx" ON "Message" USING GIN ("searchVector");

@@ -3,10 +3,12 @@ import { BadInputError } from '../../errors/errors';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { decodeCursor, encodeCursor, isCursorTime, pageSize } from '../../server/relay';
 import { assertChatMember } from '../chats/chat.access';
-import { SEARCH_MESSAGES } from './message-search.sql';
+import { chatFromJson } from '../chats/chat.sql';
+import { userFromJson } from '../users/user.sql';
+import { toUser } from '../users/user.type';
+import { SEARCH_MESSAGES, type SearchRow } from './message-search.sql';
 import type { MessageSearchConnection } from './message-search.type';
-import type { MessageRow } from './message.sql';
-import { toMessage } from './message.type';
+import { type Message, toMessage } from './message.type';
 import { highlight, queryWords } from './search-text';
 
 export const SEARCH_QUERY_MAX = 200;
@@ -27,7 +29,7 @@ export class MessageSearchService {
     const size = pageSize(args.first, 'first', 20);
     const cursor = args.after ? decodeCursor<SearchCursor>(args.after, 'after', isSearchCursor) : undefined;
     if (args.chatId != null) await assertChatMember(this.prisma, args.chatId, viewerId);
-    const rows = await this.sql.query<MessageRow>(SEARCH_MESSAGES, [
+    const rows = await this.sql.query<SearchRow>(SEARCH_MESSAGES, [
       viewerId,
       words,
       args.chatId ?? null,
@@ -36,7 +38,7 @@ export class MessageSearchService {
       size + 1,
     ], { planEachCall: true });
     const edges = rows.slice(0, size).map((row) => {
-      const node = toMessage(row);
+      const node: Message = { ...toMessage(row), sentBy: toUser(userFromJson(row.author), viewerId), sentIn: chatFromJson(row.chat) };
       return { node, cursor: encodeCursor([node.createdAt.getTime(), node.id]), highlight: highlight(node.body ?? '', words) };
     });
     return {
