@@ -2,7 +2,7 @@ import { isEmail } from 'class-validator';
 import type { Viewer } from '../../auth/authenticator';
 import type { PasswordHasher } from '../../auth/passwords';
 import { isUniqueViolation } from '../../db/errors';
-import { BadInputError, ConflictError } from '../../errors/errors';
+import { BadInputError, ConflictError, UnauthenticatedError } from '../../errors/errors';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { RateLimits } from '../../server/rate-limits';
 import { toUser, type User, userColumns } from '../users/user.type';
@@ -80,7 +80,10 @@ export class EmailService {
     let changed: { row: Parameters<typeof toUser>[0]; token: string };
     try {
       changed = await this.prisma.$transaction(async (tx) => {
-        const row = await tx.user.update({ where: { id: viewer.userId }, data: { email, emailKey, emailVerifiedAt: null }, select: userColumns });
+        // Not on an account deleted since the password was checked.
+        const moved = await tx.user.updateMany({ where: { id: viewer.userId, deletedAt: null }, data: { email, emailKey, emailVerifiedAt: null } });
+        if (moved.count === 0) throw new UnauthenticatedError('This session has ended; sign in again.');
+        const row = await tx.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: userColumns });
         await this.tokens.withdraw(tx, viewer.userId, ['VERIFY_EMAIL', 'RESET_PASSWORD']);
         return { row, token: await this.tokens.issue(tx, viewer.userId, 'VERIFY_EMAIL', emailKey) };
       });
