@@ -159,7 +159,8 @@ SELECT EXISTS (SELECT 1 FROM viewer) AS "member",
     SELECT a."messageId", a."position", ${ATTACHMENT_FIELDS('a')} FROM "Attachment" a WHERE a."messageId" IN (SELECT "id" FROM page)
   ) a) AS "attachments",
   (SELECT json_agg(u) FROM (
-    SELECT u."id", u."username", u."displayName", u."bio", u."avatarUrl", u."avatarKey", u."createdAt", u."lastSeenAt", u."email" FROM "User" u WHERE u."id" IN (SELECT "authorId" FROM page)
+    SELECT u."id", u."username", u."displayName", u."bio", u."avatarUrl", u."avatarKey", u."createdAt", u."lastSeenAt", u."email",
+      u."emailVerifiedAt", u."deletedAt" FROM "User" u WHERE u."id" IN (SELECT "authorId" FROM page)
   ) u) AS "authors"`;
 }
 

@@ -152,6 +152,28 @@ describe('deleteAccount', () => {
     expect(message).toMatchObject({ body: 'still here after I go', deletedAt: null, author: { id: leaver.id, deleted: true } });
   });
 
+  it('shows deleted and emailVerified the same on every way a user is read (history, chat list, members, a sent message)', async () => {
+    const [leaver, stayer] = await Promise.all([signUpUser(server), signUpUser(server)]);
+    const chatId = await createGroup(server, stayer, [leaver]);
+    await sendMessage(server, stayer, chatId, { body: 'mine' });
+    await sendMessage(server, leaver, chatId, { body: 'theirs' });
+    const users = '{ id deleted emailVerified }';
+    const read = async () => {
+      const sent = await httpGraphQL<{ sendMessage: { author: unknown } }>(server, stayer.accessToken, `mutation ($c: ID!) { sendMessage(input: { chatId: $c, body: "again" }) { author ${users} } }`, { c: chatId });
+      const history = await httpGraphQL<{ messages: { nodes: { author: unknown }[] } }>(server, stayer.accessToken, `query ($c: ID!) { messages(chatId: $c, last: 10) { nodes { author ${users} } } }`, { c: chatId });
+      const list = await httpGraphQL<{ chats: { nodes: { lastMessage: { author: unknown }; members: { user: unknown }[] }[] } }>(server, stayer.accessToken, `{ chats(first: 5) { nodes { lastMessage { author ${users} } members { user ${users} } } } }`);
+      return [sent.data!.sendMessage.author, ...history.data!.messages.nodes.map((node) => node.author), list.data!.chats.nodes[0]!.lastMessage.author, ...list.data!.chats.nodes[0]!.members.map((member) => member.user)];
+    };
+    const mine = { id: stayer.id, deleted: false, emailVerified: false };
+    const before = await read();
+    expect(before).toEqual(expect.arrayContaining([mine, { id: leaver.id, deleted: false, emailVerified: null }]));
+    for (const user of before) expect([mine, { id: leaver.id, deleted: false, emailVerified: null }]).toContainEqual(user);
+    expect((await deleteAccount(leaver)).data?.deleteAccount).toBe(true);
+    const after = await read();
+    expect(after).toContainEqual({ id: leaver.id, deleted: true, emailVerified: null });
+    for (const user of after) expect([mine, { id: leaver.id, deleted: true, emailVerified: null }]).toContainEqual(user);
+  });
+
   it('with eraseMessages, deletes each message as deleteMessage does, and every live chat hears of it', async () => {
     const [leaver, stayer, other] = await Promise.all([signUpUser(server), signUpUser(server), signUpUser(server)]);
     const group = await createGroup(server, stayer, [leaver, other]);
