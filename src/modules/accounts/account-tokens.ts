@@ -22,10 +22,14 @@ export interface UsableToken {
 export class AccountTokens {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** A new token for `userId`, sent to `emailKey`; the user's expired tokens of that purpose are dropped on the way. */
-  async issue(db: Prisma.TransactionClient, userId: string, purpose: AccountTokenPurpose, emailKey: string, now = new Date()): Promise<string> {
+  /**
+   * A new token for `userId`, sent to `emailKey`; the user's expired tokens of that purpose are
+   * dropped on the way (`prune: false` for a new account, which has none).
+   */
+  async issue(db: Prisma.TransactionClient, userId: string, purpose: AccountTokenPurpose, emailKey: string, options: { prune?: boolean } = {}): Promise<string> {
     const { token, hash } = newSecretToken();
-    await db.accountToken.deleteMany({ where: { userId, purpose, expiresAt: { lt: now } } });
+    const now = new Date();
+    if (options.prune !== false) await db.accountToken.deleteMany({ where: { userId, purpose, expiresAt: { lt: now } } });
     await db.accountToken.create({
       data: { tokenHash: hash, userId, purpose, emailKey, createdAt: now, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS[purpose]) },
     });

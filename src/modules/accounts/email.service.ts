@@ -38,7 +38,7 @@ export class EmailService {
 
   /** Inside sign-up's transaction: the first verification link. The returned function mails it, once the transaction has committed. */
   async firstLink(tx: Prisma.TransactionClient, user: { id: string; username: string; email: string }): Promise<() => void> {
-    const token = await this.tokens.issue(tx, user.id, 'VERIFY_EMAIL', user.email.toLowerCase());
+    const token = await this.tokens.issue(tx, user.id, 'VERIFY_EMAIL', user.email.toLowerCase(), { prune: false });
     return () => this.mail.verifyEmail(user.email, user.username, token);
   }
 
