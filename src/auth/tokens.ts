@@ -69,12 +69,16 @@ export class AccessTokens {
   }
 }
 
-/** Refresh tokens are opaque random strings; only their hash is stored. */
-export function newRefreshToken(): { token: string; hash: string } {
+/** An opaque random token (256 bits) and the hash that is stored in its place. */
+export function newSecretToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashRefreshToken(token) };
+  return { token, hash: hashSecretToken(token) };
 }
 
-export function hashRefreshToken(token: string): string {
+export function hashSecretToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
+
+/** Refresh tokens are opaque random strings; only their hash is stored. */
+export const newRefreshToken = newSecretToken;
+export const hashRefreshToken = hashSecretToken;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 
 export interface Config {
@@ -31,6 +32,19 @@ export interface Config {
   /** GET /metrics asks for it as a bearer token; in production, without one, /metrics is off. */
   metricsToken: string | undefined;
   files: FilesConfig;
+  mail: MailConfig;
+  /** How long a data export's link works; the file is removed after that. */
+  exportUrlTtlSeconds: number;
+}
+
+/** Account emails: how they are sent, and what they say they are from. */
+export interface MailConfig {
+  /** smtp:// or smtps:// with credentials; without it, emails are written to DATA_DIR/outbox as .eml files. */
+  smtpUrl: string | undefined;
+  /** The From header, `Name <address>` or a bare address. */
+  from: string;
+  /** The service's name, in every subject and greeting. */
+  appName: string;
 }
 
 /** Uploads: where their bytes are kept, their limits, and how long their links work. */
@@ -105,6 +119,12 @@ const url = (protocols: string[]) =>
     message: `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
   });
 
+/** One mailbox, as a From header takes it: `Parley <no-reply@example.com>` or `no-reply@example.com`. */
+const mailbox = z.string().refine((text) => {
+  const parsed = addressparser(text);
+  return parsed.length === 1 && typeof parsed[0]!.address === 'string' && /^[^@\s]+@[^@\s]+$/.test(parsed[0]!.address);
+}, { message: 'must be one email address, like "Parley <no-reply@example.com>"' });
+
 const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
@@ -139,6 +159,10 @@ const environment = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: mailbox.optional(),
+  MAIL_APP_NAME: z.string().trim().min(1).max(60, 'must be at most 60 characters').regex(/^[^\r\n<>]+$/, 'must be one line without < or >').default('Parley'),
+  EXPORT_URL_TTL: linkTtl('24h'),
 });
 
 type Environment = z.infer<typeof environment>;
@@ -155,8 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (values.NODE_ENV === 'production' && !values.JWT_SECRET) {
     throw new ConfigError(['JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters)']);
   }
-  const s3Problems = s3Mismatches(values);
-  if (s3Problems.length > 0) throw new ConfigError(s3Problems);
+  const mismatches = [...s3Mismatches(values), ...mailMismatches(values)];
+  if (mismatches.length > 0) throw new ConfigError(mismatches);
   const dataDir = resolve(values.DATA_DIR);
   return {
     nodeEnv: values.NODE_ENV,
@@ -178,7 +202,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
     metricsToken: values.METRICS_TOKEN,
     files: filesConfig(values),
+    mail: { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM ?? `${values.MAIL_APP_NAME} <no-reply@localhost>`, appName: values.MAIL_APP_NAME },
+    exportUrlTtlSeconds: values.EXPORT_URL_TTL,
   };
+}
+
+/** In production, emails sent through SMTP need links that reach the server and a sender the SMTP server accepts. */
+function mailMismatches(values: Environment): string[] {
+  if (values.NODE_ENV !== 'production' || !values.SMTP_URL) return [];
+  const problems: string[] = [];
+  if (!values.PUBLIC_URL) problems.push('PUBLIC_URL: is required with SMTP_URL when NODE_ENV=production (the base of the links in emails)');
+  if (!values.MAIL_FROM) problems.push('MAIL_FROM: is required with SMTP_URL when NODE_ENV=production (the sender of emails)');
+  return problems;
 }
 
 function filesConfig(values: Environment): FilesConfig {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SessionCacheOptions } from '../auth/session-cache';
 import type { Config } from '../config/config';
+import type { MailerOptions } from '../mail/mailer';
 import { type Database, type DatabaseOptions, openDatabase } from '../db/database';
 import { registerFileRoutes } from '../modules/files/file.routes';
 import { createRealtime } from '../realtime/realtime';
@@ -29,6 +30,8 @@ export interface Parley {
   logger: Logger;
   /** Removes the uploads that are stale as of `now` (the periodic sweep, at once); the ids removed here. */
   sweepUploads(now?: Date): Promise<string[]>;
+  /** Removes the data exports expired as of `now` (the periodic sweep, at once); how many. */
+  sweepExports(now?: Date): Promise<number>;
   /** Stops accepting, finishes in-flight requests, closes sockets, then the database; `onStep` hears each step as it starts. */
   close(onStep?: (step: string) => void): Promise<void>;
 }
@@ -36,7 +39,14 @@ export interface Parley {
 /** Starts the whole server: database (migrated), schema, HTTP and WebSocket on one port. */
 export async function startParley(
   config: Config,
-  overrides: { logger?: Logger; database?: DatabaseOptions; sessionCache?: Partial<SessionCacheOptions>; webClientDir?: string } = {},
+  overrides: {
+    logger?: Logger;
+    database?: DatabaseOptions;
+    sessionCache?: Partial<SessionCacheOptions>;
+    webClientDir?: string;
+    /** How soon failed emails are tried again (tests shorten it). */
+    mailer?: Partial<MailerOptions>;
+  } = {},
 ): Promise<Parley> {
   const logger = overrides.logger ?? createLogger(config);
   const metrics = new Metrics();
@@ -50,7 +60,13 @@ export async function startParley(
   // Known once the server listens, unless PUBLIC_URL says it.
   let publicUrl = config.files.publicUrl;
   const storage = await createStorage(config, () => publicUrl!);
-  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, storage, { logger, metrics, sessionCache: overrides.sessionCache });
+  const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, storage, {
+    logger,
+    metrics,
+    sessionCache: overrides.sessionCache,
+    mailer: overrides.mailer,
+    publicUrl: () => publicUrl!,
+  });
   const context = { authenticator: services.authenticator, prisma: database.prisma, sql: database.sql, realtime, feeds: services.feeds };
   const schema = await buildParleySchema(services);
   metrics.nameOperationsFrom(schema);
@@ -91,6 +107,7 @@ export async function startParley(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   publicUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : host}:${port}`;
   services.uploadSweeper.start(config.files.sweepIntervalSeconds);
+  services.dataExports.start(config.files.sweepIntervalSeconds);
 
   return {
     url: `http://${host}:${port}/graphql`,
@@ -99,6 +116,7 @@ export async function startParley(
     database,
     logger,
     sweepUploads: (now) => services.uploadSweeper.sweep(now),
+    sweepExports: (now) => services.dataExports.sweep(now),
     close: async (onStep) => {
       const steps: [string, () => Promise<void>][] = [
         ['closing sockets', () => websocket.close()],
@@ -106,6 +124,9 @@ export async function startParley(
         ['writing session touches', () => services.authenticator.close()],
         ['writing deliveries', () => services.deliveries.close()],
         ['stopping the upload sweep', () => services.uploadSweeper.close()],
+        ['stopping the export sweep', () => services.dataExports.close()],
+        ['finishing account work', () => services.background.close()],
+        ['sending the last emails', () => services.mailer.close()],
         ['closing the event bus and presence', () => realtime.close()],
         ['closing the file storage', () => storage.close()],
         ['closing the database', () => database.close()],

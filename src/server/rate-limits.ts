@@ -25,6 +25,12 @@ const LIMITS = {
   /** 1 per second sustained, bursts of 50 (a batch of photos). */
   uploadsPerUser: { points: 1, duration: 1, burst: 50 },
   socketsPerAddress: { points: 30, duration: 60 },
+  /** Password reset emails asked for one address (whether or not an account has it), and by one client. */
+  passwordResetsPerEmail: { points: 3, duration: 60 * 60 },
+  passwordResetsPerAddress: { points: 20, duration: 60 * 60 },
+  /** Verification emails a user asks for (requestEmailVerification, changeEmail). */
+  accountEmailsPerUser: { points: 5, duration: 60 * 60 },
+  dataExportsPerUser: { points: 1, duration: 60 * 60 },
 };
 /** A lockout after too many failed logins lasts this long, doubling with every lockout of the day. */
 const LOCKOUT_SECONDS = 15 * 60;

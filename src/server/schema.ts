@@ -2,6 +2,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
+import { AccountResolver } from '../modules/accounts/account.resolver';
 import { AuthResolver } from '../modules/auth/auth.resolver';
 import { ChatFieldsResolver, ChatMemberFieldsResolver } from '../modules/chats/chat-fields.resolver';
 import { ChatSettingsResolver } from '../modules/chats/chat-settings.resolver';
@@ -51,6 +52,7 @@ const resolvers = {
   chatUpdates: [ChatUpdatesResolver, () => new ChatUpdatesResolver()],
   presence: [PresenceResolver, () => new PresenceResolver()],
   userPresence: [UserPresenceResolver, () => new UserPresenceResolver()],
+  accounts: [AccountResolver, (services: Services) => new AccountResolver(services.emails, services.passwordResets, services.accountDeletion, services.dataExports)],
 } as const;
 
 /** Builds the executable schema; without services it can be printed but not executed. */

@@ -8,6 +8,13 @@ import { AccessTokens } from '../auth/tokens';
 import type { Config } from '../config/config';
 import type { Sql } from '../db/sql';
 import type { PrismaClient } from '../generated/prisma/client';
+import { Mailer, type MailerOptions } from '../mail/mailer';
+import { AccountDeletionService } from '../modules/accounts/account-deletion.service';
+import { AccountMail } from '../modules/accounts/account-mail';
+import { AccountTokens } from '../modules/accounts/account-tokens';
+import { DataExportService } from '../modules/accounts/data-export.service';
+import { EmailService } from '../modules/accounts/email.service';
+import { PasswordResetService } from '../modules/accounts/password-reset.service';
 import { AuthService } from '../modules/auth/auth.service';
 import { SessionService } from '../modules/auth/session.service';
 import { ChatUpdateFeed } from '../modules/chats/chat-update.feed';
@@ -33,6 +40,7 @@ import { PresenceFeed } from '../modules/users/presence.feed';
 import { UserService } from '../modules/users/user.service';
 import type { Realtime } from '../realtime/realtime';
 import type { FileStorage } from '../storage/storage';
+import { BackgroundWork } from './background';
 import type { Feeds } from './context';
 import type { Metrics } from './metrics';
 import type { RateLimits } from './rate-limits';
@@ -42,6 +50,13 @@ export interface Services {
   authenticator: Authenticator;
   auth: AuthService;
   sessions: SessionService;
+  emails: EmailService;
+  passwordResets: PasswordResetService;
+  accountDeletion: AccountDeletionService;
+  dataExports: DataExportService;
+  mailer: Mailer;
+  /** Work requests start without waiting for it (password reset emails). */
+  background: BackgroundWork;
   users: UserService;
   friendships: FriendshipService;
   chats: ChatService;
@@ -70,7 +85,7 @@ export function createServices(
   realtime: Realtime,
   rateLimits: RateLimits,
   storage: FileStorage,
-  options: { logger: Logger; metrics: Metrics; sessionCache?: Partial<SessionCacheOptions> },
+  options: { logger: Logger; metrics: Metrics; sessionCache?: Partial<SessionCacheOptions>; mailer?: Partial<MailerOptions>; publicUrl: () => string },
 ): Services {
   const events = realtime.bus;
   const accessTokens = new AccessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
@@ -78,14 +93,28 @@ export function createServices(
   const deliveries = new DeliveryTracker(sql, events, options.logger);
   const uploadRemoval = new UploadRemoval(prisma, storage, options.logger);
   const sessions = new SessionService(prisma, accessTokens, config.refreshTokenTtlSeconds, events, rateLimits, sessionCache);
+  const passwords = new PasswordHasher(config.bcryptCost);
+  const chatMembers = new ChatMemberService(prisma, events);
+  const mailer = new Mailer(config.mail, config.dataDir, options.logger, options.mailer);
+  const accountMail = new AccountMail(mailer, config.mail.appName, options.publicUrl);
+  const accountTokens = new AccountTokens(prisma);
+  const background = new BackgroundWork(options.logger);
+  const emails = new EmailService(prisma, passwords, accountTokens, accountMail, rateLimits);
+  const dataExports = new DataExportService(prisma, storage, rateLimits, config.exportUrlTtlSeconds, options.logger);
   return {
     authenticator: new Authenticator(accessTokens, sessionCache, new SessionTouches(prisma, options.logger), events),
-    auth: new AuthService(prisma, new PasswordHasher(config.bcryptCost), sessions, rateLimits),
+    auth: new AuthService(prisma, passwords, sessions, rateLimits, emails),
     sessions,
+    emails,
+    passwordResets: new PasswordResetService(prisma, passwords, sessions, accountTokens, accountMail, rateLimits, background),
+    accountDeletion: new AccountDeletionService(prisma, passwords, sessions, chatMembers, uploadRemoval, dataExports, events, options.logger),
+    dataExports,
+    mailer,
+    background,
     users: new UserService(prisma, uploadRemoval),
     friendships: new FriendshipService(prisma, events),
     chats: new ChatService(prisma, sql, events),
-    chatMembers: new ChatMemberService(prisma, events),
+    chatMembers,
     chatSettings: new ChatSettingsService(prisma, sql, events),
     messages: new MessageService(prisma, sql, events, rateLimits, uploadRemoval),
     history: new MessageHistoryService(sql),

@@ -132,6 +132,19 @@ export class LocalStorage implements FileStorage {
     }
   }
 
+  /** Streamed beside its place and renamed over it, as `write` does. */
+  async writeStream(key: string, body: Readable): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${randomUUID()}${PART_SUFFIX}`;
+    try {
+      await pipeline(body, createWriteStream(temporary, { flags: 'wx' }));
+      await rename(temporary, path);
+    } finally {
+      await rm(temporary, { force: true });
+    }
+  }
+
   async delete(keys: string[]): Promise<void> {
     await Promise.all(keys.map((key) => rm(this.pathOf(key), { force: true })));
   }

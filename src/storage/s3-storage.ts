@@ -1,8 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config/config';
 import type { DownloadOptions, FileStorage, UploadRequest } from './storage';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
+/** Loaded with the first streamed write. */
+let loadingLibStorage: Promise<typeof import('@aws-sdk/lib-storage')> | undefined;
 type SignedUrl = (typeof import('@aws-sdk/s3-request-presigner'))['getSignedUrl'];
 
 /** Whether an SDK error says the object is not there. */
@@ -83,6 +86,21 @@ export class S3Storage implements FileStorage {
 
   async write(key: string, bytes: Buffer, contentType: string): Promise<void> {
     await this.client.send(new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: 'private' }));
+  }
+
+  /**
+   * A multipart upload of what `body` streams (lib-storage): at most two 5 MiB parts in memory at
+   * a time; S3 shows the object only once the upload completes, and aborts it on failure.
+   */
+  async writeStream(key: string, body: Readable, contentType: string): Promise<void> {
+    const { Upload } = await (loadingLibStorage ??= import('@aws-sdk/lib-storage'));
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, CacheControl: 'private' },
+      queueSize: 2,
+      partSize: 5 * 1024 * 1024,
+    });
+    await upload.done();
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Config } from '../config/config';
 import { LocalStorage } from './local-storage';
 
@@ -37,6 +38,8 @@ export interface FileStorage {
   /** What is stored under `key`, or null when nothing is. */
   read(key: string): Promise<Buffer | null>;
   write(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** Stores what `body` streams under `key`, holding only a bounded part of it in memory; readers see the whole file or none. */
+  writeStream(key: string, body: Readable, contentType: string): Promise<void>;
   /** Removes what is stored under each key; a key with nothing under it is no error. */
   delete(keys: string[]): Promise<void>;
   /** A link that serves `key` as the options say, until `options.expiresAt`. */

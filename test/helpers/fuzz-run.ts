@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { GraphQLSchema } from 'graphql';
 import type { Client } from 'graphql-ws';
@@ -6,7 +7,9 @@ import { buildParleySchema } from '../../src/server/schema';
 import { createGroup, openPrivateChat, sendMessage } from './chat-factories';
 import { signUpUser, type TestUser } from './factories';
 import { emptySeeds, type FuzzOperation, type Seeds } from './fuzz';
+import { OutboxMailbox } from './mail';
 import { postGraphQL, startTestServer, type TestServer } from './server';
+import { pollUntil } from './subscriptions';
 
 export interface FuzzTarget {
   server: TestServer;
@@ -125,7 +128,8 @@ export class Tally {
 
 /**
  * The fuzzing user: their session is renewed when an operation ended it (logOut, refreshSession
- * with a rotated token, logOutEverywhere), and their password followed when changePassword took one.
+ * with a rotated token, logOutEverywhere), their password followed when changePassword or
+ * resetPassword took one, their address when changeEmail moved it; deleteAccount replaces them.
  * When a new password went unseen (its answer lost to a socket that logOutEverywhere closed at the
  * same moment), a new user takes the caller's place, with things of their own.
  */
@@ -152,7 +156,18 @@ export class Caller {
       this.user.password = operation.args.newPassword;
       this.seeds.passwords.push(operation.args.newPassword);
     }
-    if (answer?.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) await this.ensureSignedIn();
+    // A reset link of the caller's (the fuzz has only theirs) set a new password and signed in anew.
+    const reset = data?.resetPassword as { accessToken?: string; refreshToken?: string } | null | undefined;
+    if (reset?.accessToken && reset.refreshToken && typeof operation.args.newPassword === 'string') {
+      Object.assign(this.user, { accessToken: reset.accessToken, refreshToken: reset.refreshToken, password: operation.args.newPassword });
+      this.seeds.refreshTokens.push(reset.refreshToken);
+      this.seeds.passwords.push(operation.args.newPassword);
+    }
+    const moved = data?.changeEmail as { email?: string } | null | undefined;
+    if (typeof moved?.email === 'string') this.user.email = moved.email;
+    // Signed out everywhere, or deleted: signed in again (or replaced) before the next operation needs it.
+    const ended = data?.logOutEverywhere === true || data?.deleteAccount === true;
+    if (ended || answer?.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) await this.ensureSignedIn();
   }
 
   async ensureSignedIn(): Promise<void> {
@@ -217,6 +232,7 @@ async function seedOnce(server: TestServer, caller: Caller, seeds: Seeds): Promi
     users(first: 1) { pageInfo { endCursor } }
   }`;
   const result = await postGraphQL<{ friendships: { nodes: { id: string }[] } }>(server.url, { query: lists }, { token: me.accessToken });
+  const tokens = await linkTokens(server, me);
   // Ids are replaced rather than added to, so that the pools stay small and operations often pair a chat with its own members.
   const replace = (pool: string[], values: string[]) => pool.splice(0, pool.length, ...values);
   replace(seeds.chatIds, chats);
@@ -225,6 +241,34 @@ async function seedOnce(server: TestServer, caller: Caller, seeds: Seeds): Promi
   replace(seeds.usernames, [friend.username, other.username]);
   replace(seeds.friendshipIds, result.data?.friendships.nodes.map((node) => node.id) ?? []);
   seeds.cursors.push(...[...JSON.stringify(result.data ?? {}).matchAll(/"endCursor":"([^"]+)"/g)].map((match) => match[1]!));
+  replace(seeds.tokens, tokens);
+}
+
+/** One reader per server, so that each email of the outbox is parsed once. */
+const outboxes = new WeakMap<TestServer, OutboxMailbox>();
+function outboxOf(server: TestServer): OutboxMailbox {
+  let outbox = outboxes.get(server);
+  if (!outbox) outboxes.set(server, (outbox = new OutboxMailbox(join(server.config.dataDir, 'outbox'))));
+  return outbox;
+}
+
+/** Fresh tokens of the caller's emailed links: a password reset, and a verification while the address is unverified. */
+async function linkTokens(server: TestServer, me: TestUser): Promise<string[]> {
+  const outbox = outboxOf(server);
+  const about = async (subject: string) => (await outbox.to(me.email)).filter((mail) => mail.subject.includes(subject));
+  const [resets, verifications] = [(await about('reset your password')).length, (await about('confirm your email address')).length];
+  await postGraphQL(server.url, { query: 'mutation R($email: String!) { requestPasswordReset(email: $email) }', variables: { email: me.email } });
+  const verification = await postGraphQL<{ requestEmailVerification: boolean }>(server.url, { query: 'mutation { requestEmailVerification }' }, { token: me.accessToken });
+  const wanted: [string, number][] = [['reset your password', resets]];
+  if (verification.data?.requestEmailVerification) wanted.push(['confirm your email address', verifications]);
+  const tokens: string[] = [];
+  for (const [subject, before] of wanted) {
+    // The newest one: the outbox keeps every email, in the order they were written. None comes when an operation
+    // of the previous batch, still running, changed the caller's address or deleted the account: no token then.
+    const mails = await pollUntil(() => about(subject), (found) => found.length > before, 3_000, `an email about "${subject}"`).catch(() => []);
+    if (mails.length > before) tokens.push(mails.at(-1)!.token!);
+  }
+  return tokens;
 }
 
 export type SocketOutcome =

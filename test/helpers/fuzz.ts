@@ -32,10 +32,12 @@ export interface Seeds {
   cursors: string[];
   refreshTokens: string[];
   passwords: string[];
+  /** Tokens of emailed links (verification, password reset), read from the server's outbox. */
+  tokens: string[];
 }
 
 export function emptySeeds(): Seeds {
-  return { chatIds: [], messageIds: [], userIds: [], friendshipIds: [], usernames: [], cursors: [], refreshTokens: [], passwords: [] };
+  return { chatIds: [], messageIds: [], userIds: [], friendshipIds: [], usernames: [], cursors: [], refreshTokens: [], passwords: [], tokens: [] };
 }
 
 /** Known troublemakers: NUL, lone surrogates, direction controls, invisible characters, emoji sequences, SQL and LIKE syntax. */
@@ -94,10 +96,11 @@ function realValuesFor(name: string, seeds: Seeds): fc.Arbitrary<string> | undef
   if (lower === 'after' || lower === 'before') return fc.oneof(pick(() => seeds.cursors), craftedCursor);
   if (lower.includes('refreshtoken')) return pick(() => seeds.refreshTokens);
   if (lower.includes('password')) return pick(() => seeds.passwords);
+  if (lower === 'token') return pick(() => seeds.tokens);
   if (lower === 'username' || lower === 'login' || lower === 'search') {
     return fc.oneof(pick(() => seeds.usernames), fc.stringMatching(/^[a-z][a-z0-9_.]{2,20}$/), fc.constantFrom('user', 'a', '%', '_'));
   }
-  if (lower === 'email') return fc.oneof(pick(() => seeds.usernames).map((username) => `${username}@example.com`), fc.emailAddress());
+  if (lower === 'email' || lower === 'newemail') return fc.oneof(pick(() => seeds.usernames).map((username) => `${username}@example.com`), fc.emailAddress());
   if (lower.endsWith('url')) return fc.constantFrom('https://files.example.com/a.png', 'http://localhost/x', 'javascript:alert(1)', `https://example.com/${'a'.repeat(2100)}`);
   if (lower === 'mimetype') return fc.constantFrom('image/png', 'text/plain', 'not a type');
   if (lower === 'emoji') return fc.constantFrom('👍', '🎉', '❤', '❤️', '👩🏽‍💻', 'abc', '👍👍');

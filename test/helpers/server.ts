@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { SessionCacheOptions } from '../../src/auth/session-cache';
 import { loadConfig, type Config } from '../../src/config/config';
 import type { DatabaseOptions } from '../../src/db/database';
+import type { MailerOptions } from '../../src/mail/mailer';
 import { type Parley, startParley } from '../../src/server/parley';
 import { createTestDatabase, type TestDatabase } from './database';
 
@@ -56,6 +57,8 @@ export async function startTestServer(
     sessionCache?: Partial<SessionCacheOptions>;
     /** The web client's folder (default: web/dist, built or not). */
     webClientDir?: string;
+    /** How soon failed emails are tried again. */
+    mailer?: Partial<MailerOptions>;
   } = {},
 ): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
@@ -67,6 +70,7 @@ export async function startTestServer(
     logger: options.logger,
     sessionCache: options.sessionCache,
     webClientDir: options.webClientDir,
+    mailer: options.mailer,
   });
   return {
     parley,

@@ -8,16 +8,18 @@ import type { LogInInput, SignUpInput } from './auth.inputs';
 import type { AuthPayload } from './auth.type';
 import type { RateLimits } from '../../server/rate-limits';
 import type { SessionService } from './session.service';
+import type { EmailService } from '../accounts/email.service';
 
 const WRONG_CREDENTIALS = 'Wrong login or password.';
 
-/** Accounts: signing up, logging in, changing the password. */
+/** Accounts: signing up (which mails the first verification link), logging in, changing the password. */
 export class AuthService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly rateLimits: RateLimits,
+    private readonly emails: Pick<EmailService, 'firstLink'>,
   ) {}
 
   async signUp(input: SignUpInput, client: { userAgent: string | undefined; address: string }): Promise<AuthPayload> {
@@ -29,13 +31,17 @@ export class AuthService {
     await this.assertAvailable(keys);
     const passwordHash = await this.passwords.hash(input.password);
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      const { payload, mailLink } = await this.prisma.$transaction(async (tx) => {
         const user = await tx.user.create({
           data: { ...keys, username: input.username, email, passwordHash, displayName: (input.displayName && normalizeName(input.displayName)) || null },
           select: { id: true },
         });
-        return this.sessions.start(user.id, client.userAgent, tx);
+        // The first verification email goes out by itself, once the account exists.
+        const mailLink = await this.emails.firstLink(tx, { id: user.id, username: input.username, email });
+        return { payload: await this.sessions.start(user.id, client.userAgent, tx), mailLink };
       });
+      mailLink();
+      return payload;
     } catch (error) {
       // Someone took the name or address between the check and the insert.
       if (isUniqueViolation(error)) await this.assertAvailable(keys);
@@ -52,7 +58,7 @@ export class AuthService {
     await this.rateLimits.assertAllowed('loginFailuresPerAccount', key);
     await this.rateLimits.assertAllowed('loginFailuresPerAddress', client.address);
     const user = await this.prisma.user.findUnique({
-      where: key.includes('@') ? { emailKey: key } : { usernameKey: key },
+      where: { ...(key.includes('@') ? { emailKey: key } : { usernameKey: key }), deletedAt: null },
       select: { id: true, passwordHash: true },
     });
     const valid = user

@@ -108,6 +108,19 @@ export class SessionService {
     const { userId, sessionIds, exceptSessionId } = revocation;
     const id = sessionIds ? { in: sessionIds } : exceptSessionId ? { not: exceptSessionId } : undefined;
     await this.prisma.session.updateMany({ where: { userId, id, revokedAt: null }, data: { revokedAt: new Date() } });
+    this.announce(revocation);
+  }
+
+  /** Ends every live session of the user inside `tx` (a new password); `announce` what it returns once `tx` commits. */
+  async endAllIn(tx: Prisma.TransactionClient, userId: string): Promise<SessionRevocation> {
+    const live = await tx.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
+    const sessionIds = live.map((session) => session.id);
+    await tx.session.updateMany({ where: { userId, id: { in: sessionIds } }, data: { revokedAt: new Date() } });
+    return { userId, sessionIds };
+  }
+
+  /** Sessions ended in the database are ended here at once, then on every instance: their caches, and the open sockets. */
+  announce(revocation: SessionRevocation): void {
     this.cache.forget(revocation);
     this.events.publish('session.revoked', revocation);
   }

@@ -3,7 +3,7 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { ChatUpdateEvent, EventPublisher } from '../../realtime/topics';
 import { assertChatMember, chatUpdateEvent, type Membership } from './chat.access';
 import { assertAddable } from './chat.service';
-import { type Chat, type ChatMember, chatMemberColumns, type ChatRole, MAX_CHAT_MEMBERS } from './chat.type';
+import { type Chat, chatColumns, type ChatMember, chatMemberColumns, type ChatRole, MAX_CHAT_MEMBERS } from './chat.type';
 
 /** Locks the chat row for the rest of the transaction: membership changes of one chat run one at a time. */
 async function lockChat(tx: Prisma.TransactionClient, chatId: string): Promise<void> {
@@ -19,6 +19,27 @@ function mayRemove(actor: ChatRole, target: ChatRole): boolean {
   return target !== 'OWNER' && (actor === 'OWNER' || (actor === 'ADMIN' && target === 'MEMBER'));
 }
 
+/**
+ * Takes the user out of the chat they are a member of (locked by the caller), handing a group's
+ * ownership to the longest-standing admin, else the longest-standing member; the new owner's id.
+ */
+async function depart(tx: Prisma.TransactionClient, events: ChatUpdateEvent[], userId: string, membership: Membership): Promise<string | null> {
+  const chatId = membership.chat.id;
+  await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId } } });
+  events.push(await chatUpdateEvent(tx, { kind: 'MEMBER_LEFT', chatId, actorId: userId, userIds: [userId] }));
+  if (membership.member.role !== 'OWNER') return null;
+  const heir = await tx.chatMember.findFirst({
+    where: { chatId },
+    // ADMIN sorts before MEMBER in the enum's declared order (OWNER, ADMIN, MEMBER).
+    orderBy: [{ role: 'asc' }, { joinedAt: 'asc' }, { userId: 'asc' }],
+    select: { userId: true },
+  });
+  if (!heir) return null;
+  await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: heir.userId } }, data: { role: 'OWNER' } });
+  events.push(await chatUpdateEvent(tx, { kind: 'ROLE_CHANGED', chatId, actorId: userId, userIds: [heir.userId] }));
+  return heir.userId;
+}
+
 export class ChatMemberService {
   constructor(
     private readonly prisma: PrismaClient,
@@ -29,8 +50,13 @@ export class ChatMemberService {
   private async change<T>(work: (tx: Prisma.TransactionClient, events: ChatUpdateEvent[]) => Promise<T>): Promise<T> {
     const events: ChatUpdateEvent[] = [];
     const result = await this.prisma.$transaction((tx) => work(tx, events));
-    for (const event of events) this.events.publish('chat.updated', event);
+    this.publish(events);
     return result;
+  }
+
+  /** Publishes membership events once the transaction that made them has committed. */
+  publish(events: ChatUpdateEvent[]): void {
+    for (const event of events) this.events.publish('chat.updated', event);
   }
 
   /** Adds users as MEMBERs (those already in are left as they are); the chat holds at most 1000. */
@@ -101,21 +127,28 @@ export class ChatMemberService {
       await lockChat(tx, chatId);
       const membership = await assertChatMember(tx, chatId, viewerId);
       assertGroup(membership);
-      await tx.chatMember.delete({ where: { chatId_userId: { chatId, userId: viewerId } } });
-      events.push(await chatUpdateEvent(tx, { kind: 'MEMBER_LEFT', chatId, actorId: viewerId, userIds: [viewerId] }));
-      if (membership.member.role !== 'OWNER') return { chat: membership.chat, newOwnerId: null };
-      const heir = await tx.chatMember.findFirst({
-        where: { chatId },
-        // ADMIN sorts before MEMBER in the enum's declared order (OWNER, ADMIN, MEMBER).
-        orderBy: [{ role: 'asc' }, { joinedAt: 'asc' }, { userId: 'asc' }],
-        select: { userId: true },
-      });
-      if (heir) {
-        await tx.chatMember.update({ where: { chatId_userId: { chatId, userId: heir.userId } }, data: { role: 'OWNER' } });
-        events.push(await chatUpdateEvent(tx, { kind: 'ROLE_CHANGED', chatId, actorId: viewerId, userIds: [heir.userId] }));
-      }
-      return { chat: membership.chat, newOwnerId: heir?.userId ?? null };
+      return { chat: membership.chat, newOwnerId: await depart(tx, events, viewerId, membership) };
     });
+  }
+
+  /**
+   * Takes a user out of every chat they are in (their account is being deleted), inside `tx`: each
+   * chat as leaveChat leaves it, ownership passing on the same way; private chats too. Chats are
+   * locked in id order, so that two of these never wait for each other. Publish the events it
+   * returns once `tx` has committed.
+   */
+  async leaveEveryChatIn(tx: Prisma.TransactionClient, userId: string): Promise<ChatUpdateEvent[]> {
+    const events: ChatUpdateEvent[] = [];
+    const chats = await tx.chatMember.findMany({ where: { userId }, select: { chatId: true }, orderBy: { chatId: 'asc' } });
+    for (const { chatId } of chats) {
+      await lockChat(tx, chatId);
+      const member = await tx.chatMember.findUnique({ where: { chatId_userId: { chatId, userId } }, select: { ...chatMemberColumns, chat: { select: chatColumns } } });
+      // Removed by someone else between the list and the lock.
+      if (!member) continue;
+      const { chat, ...rest } = member;
+      await depart(tx, events, userId, { chat, member: rest });
+    }
+    return events;
   }
 
   private async memberOrThrow(tx: Prisma.TransactionClient, chatId: string, userId: string): Promise<ChatMember> {

@@ -60,7 +60,7 @@ export class ChatService {
   /** The one private chat of the pair, created on first use; the database keeps it unique. */
   async openPrivate(viewerId: string, userId: string): Promise<Chat> {
     if (userId === viewerId) throw new BadInputError('userId', 'A private chat needs another user.');
-    const other = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+    const other = await this.prisma.user.findUnique({ where: { id: userId, deletedAt: null }, select: { id: true } });
     if (!other) throw new NotFoundError('User');
     if (await hasBlocked(this.prisma, userId, viewerId)) {
       throw new ForbiddenError('This user has blocked you; you cannot open a chat with them.');
@@ -177,7 +177,7 @@ function pinTime(pinned: Date | string | number): number | null {
 /** Everyone to be added exists and has not blocked the one adding them. */
 export async function assertAddable(db: PrismaClient | Parameters<typeof blockersOf>[0], actorId: string, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const found = await db.user.count({ where: { id: { in: userIds } } });
+  const found = await db.user.count({ where: { id: { in: userIds }, deletedAt: null } });
   if (found !== userIds.length) throw new NotFoundError('User');
   const blockers = await blockersOf(db, actorId, userIds);
   if (blockers.size > 0) throw new ForbiddenError('Some of these users have blocked you; they cannot be added by you.');

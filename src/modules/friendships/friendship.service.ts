@@ -191,7 +191,7 @@ export class FriendshipService {
   }
 
   private async assertUserExists(userId: string): Promise<void> {
-    const user = await this.prisma.user.findUnique({ where: { id: userId }, select: { id: true } });
+    const user = await this.prisma.user.findUnique({ where: { id: userId, deletedAt: null }, select: { id: true } });
     if (!user) throw new NotFoundError('User');
   }
 }

@@ -48,6 +48,8 @@ export class UserService {
     const text = args.search?.trim();
     const rows = await this.prisma.user.findMany({
       where: {
+        // Deleted accounts are found by nobody.
+        deletedAt: null,
         ...(afterKey === undefined ? {} : { usernameKey: { gt: afterKey } }),
         ...(text
           ? {

@@ -30,6 +30,12 @@ export class User implements Node {
 
   @Field(() => String, { nullable: true, description: "Only on the viewer's own User; null for everyone else." })
   email!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Only on the viewer's own User; null for everyone else." })
+  emailVerified!: boolean | null;
+
+  @Field(() => Boolean, { description: "True once the account was deleted: username 'deleted-…', no profile." })
+  deleted!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -46,11 +52,15 @@ export const userColumns = {
   createdAt: true,
   lastSeenAt: true,
   email: true,
+  emailVerifiedAt: true,
+  deletedAt: true,
 } as const satisfies Partial<Record<keyof UserRow, true>>;
 
 export type UserRecord = Pick<UserRow, keyof typeof userColumns>;
 
 /** The one mapping from a row to the API's User, as `viewerId` may see it. */
 export function toUser(row: UserRecord, viewerId: string | null): User {
-  return { ...row, email: row.id === viewerId ? row.email : null };
+  const { emailVerifiedAt, deletedAt, ...user } = row;
+  const own = row.id === viewerId;
+  return { ...user, email: own ? row.email : null, emailVerified: own ? emailVerifiedAt !== null : null, deleted: deletedAt !== null };
 }

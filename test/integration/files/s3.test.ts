@@ -5,7 +5,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CompleteUploadDocument, DeleteMessageDocument, SendFileDocument, SetAvatarDocument } from '../../generated/graphql';
+import { CompleteUploadDocument, DeleteMessageDocument, ExportMyDataDocument, SendFileDocument, SetAvatarDocument } from '../../generated/graphql';
 import { openPrivateChat } from '../../helpers/chat-factories';
 import { signUpUser, type TestUser } from '../../helpers/factories';
 import { startTestServer, type TestServer } from '../../helpers/server';
@@ -147,5 +147,32 @@ describe('the S3 driver', () => {
     await server.parley.database.prisma.upload.updateMany({ where: { id: { in: ids } }, data: { createdAt: dayAgo, readyAt: dayAgo } });
     expect((await server.parley.sweepUploads()).sort()).toEqual([...ids].sort());
     for (const id of ids) expect(await objectsOf(id)).toEqual([]);
+  });
+
+  it('takes a data export streamed in parts (a multipart upload), behind a presigned link, and removes it when it expires', async () => {
+    const user = await signUpUser(server);
+    const chatId = await openPrivateChat(server, user, bob);
+    // About 7 MiB of JSON: more than one 5 MiB part.
+    await server.parley.database.prisma.$executeRaw`
+      WITH written AS (
+        INSERT INTO "Message" ("id", "chatId", "seq", "authorId", "body")
+        SELECT gen_random_uuid()::text, ${chatId}, n, ${user.id}, repeat('s3 multipart ', 40) || n FROM generate_series(1, 12000) AS n
+        RETURNING "seq")
+      UPDATE "Chat" SET "lastSeq" = (SELECT max("seq") FROM written) WHERE "id" = ${chatId}`;
+    const exported = await server.request(ExportMyDataDocument, {}, { token: user.accessToken });
+    expect(exported.errors).toBeUndefined();
+    const { url, sizeBytes, expiresAt } = exported.data!.exportMyData;
+    expect(sizeBytes).toBeGreaterThan(5 * 1024 ** 2);
+    expect(url.startsWith(`${publicEndpoint}/${BUCKET}/exports/`)).toBe(true);
+    const served = await fetch(url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('application/json');
+    const text = await served.text();
+    expect(Buffer.byteLength(text)).toBe(sizeBytes);
+    expect((JSON.parse(text) as { messages: unknown[] }).messages).toHaveLength(12_000);
+
+    expect(await server.parley.sweepExports(new Date(Date.parse(expiresAt) + 1000))).toBeGreaterThanOrEqual(1);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'exports/' }));
+    expect(listed.Contents ?? []).toEqual([]);
   });
 });

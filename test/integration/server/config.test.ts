@@ -54,6 +54,12 @@ describe('configuration', () => {
     ['UPLOAD_TICKET_TTL', 'soon'],
     ['UPLOAD_SWEEP_INTERVAL', '1 hour'],
     ['S3_BUCKET', 'Not_A_Bucket'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['SMTP_URL', 'mail.example.com:587'],
+    ['MAIL_FROM', 'nobody'],
+    ['MAIL_FROM', 'a@example.com, b@example.com'],
+    ['MAIL_APP_NAME', 'Parley <script>'],
+    ['EXPORT_URL_TTL', '8d'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -119,5 +125,15 @@ describe('configuration', () => {
   it('reads durations in seconds, minutes, hours and days', () => {
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-config-')), ACCESS_TOKEN_TTL: '90s', REFRESH_TOKEN_TTL: '12h' });
     expect([config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds]).toEqual([90, 12 * 3600]);
+  });
+
+  it('writes emails to the outbox by default, and needs PUBLIC_URL and MAIL_FROM with SMTP_URL in production', () => {
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-config-')) });
+    expect(config.mail).toEqual({ smtpUrl: undefined, from: 'Parley <no-reply@localhost>', appName: 'Parley' });
+    expect(config.exportUrlTtlSeconds).toBe(86_400);
+    const smtp = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), SMTP_URL: 'smtps://user:pass@smtp.example.com:465' };
+    expect(problemsOf(smtp)).toEqual([expect.stringMatching(/^PUBLIC_URL: is required with SMTP_URL/), expect.stringMatching(/^MAIL_FROM: is required with SMTP_URL/)]);
+    expect(problemsOf({ ...smtp, PUBLIC_URL: 'https://chat.example.com', MAIL_FROM: 'Chat <no-reply@example.com>' })).toEqual([]);
+    expect(problemsOf({ SMTP_URL: 'smtp://localhost:25' })).toEqual([]);
   });
 });
