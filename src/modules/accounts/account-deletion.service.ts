@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Viewer } from '../../auth/authenticator';
 import type { PasswordHasher } from '../../auth/passwords';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { ChatUpdateEvent, EventPublisher } from '../../realtime/topics';
 import type { SessionService } from '../auth/session.service';
 import type { ChatMemberService } from '../chats/chat-members.service';
@@ -67,8 +67,13 @@ export class AccountDeletionService {
     const uploadIds = (await tx.upload.findMany({ where: { ownerId: userId }, select: { id: true } })).map((upload) => upload.id);
     let erased = 0;
     if (eraseMessages) {
-      await tx.attachment.deleteMany({ where: { message: { authorId: userId, deletedAt: null } } });
-      erased = (await tx.message.updateMany({ where: { authorId: userId, deletedAt: null }, data: { body: null, deletedAt: now } })).count;
+      // As deleteMessage does: body, attachments, mentions, reactions and pin go; seq stays.
+      const erasing = { authorId: userId, deletedAt: null };
+      await tx.attachment.deleteMany({ where: { message: erasing } });
+      await tx.mention.deleteMany({ where: { message: erasing } });
+      await tx.reaction.deleteMany({ where: { message: erasing } });
+      const gone = { body: null, deletedAt: now, pinnedAt: null, pinnedById: null, mentionIds: [], reactionSummary: Prisma.DbNull };
+      erased = (await tx.message.updateMany({ where: erasing, data: gone })).count;
     }
     await markForRemoval(tx, uploadIds, now);
     // Expired as of now: removed below once this commits, or by the sweep if that fails.

@@ -180,11 +180,13 @@ describe('deleteAccount', () => {
     const privateChat = await openPrivateChat(server, leaver, stayer);
     const photo = await uploadFile(server, leaver, { bytes: await png(), name: 'photo.png', mimeType: 'image/png' });
     const written = [
-      (await sendMessage(server, leaver, group, { body: 'one' })).id,
+      (await sendMessage(server, leaver, group, { body: 'one @other', mentionUserIds: [other.id] })).id,
       (await sendMessage(server, leaver, group, { body: null, attachments: [{ uploadId: photo.id }] })).id,
       (await sendMessage(server, leaver, privateChat, { body: 'two' })).id,
     ];
     const kept = (await sendMessage(server, stayer, group, { body: 'mine stays' })).id;
+    await httpGraphQL(server, other.accessToken, 'mutation ($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }', { m: written[0] });
+    await httpGraphQL(server, stayer.accessToken, 'mutation ($m: ID!) { pinMessage(messageId: $m) { id } }', { m: written[0] });
 
     const socket = signedInClient(server, stayer.accessToken);
     const updated = subscribe<{ id: string; body: string | null; deletedAt: string | null }>(socket, 'subscription { messageUpdated { id body deletedAt } }');
@@ -199,7 +201,12 @@ describe('deleteAccount', () => {
     const history = [...(await historyOf(stayer, group)), ...(await historyOf(stayer, privateChat))];
     for (const id of written) expect(history.find((message) => message.id === id)).toMatchObject({ body: null, deletedAt: expect.any(String) });
     expect(history.find((message) => message.id === kept)).toMatchObject({ body: 'mine stays!', deletedAt: null });
-    expect(await server.parley.database.prisma.attachment.count({ where: { message: { authorId: leaver.id } } })).toBe(0);
+    const prisma = server.parley.database.prisma;
+    expect(await prisma.attachment.count({ where: { message: { authorId: leaver.id } } })).toBe(0);
+    // Mentions, reactions and pins go with them, as deleteMessage takes them.
+    expect(await prisma.mention.count({ where: { message: { authorId: leaver.id } } })).toBe(0);
+    expect(await prisma.reaction.count({ where: { message: { authorId: leaver.id } } })).toBe(0);
+    expect(await prisma.message.findUniqueOrThrow({ where: { id: written[0]! } })).toMatchObject({ pinnedAt: null, mentionIds: [], reactionSummary: null });
     await socket.dispose();
   });
 
