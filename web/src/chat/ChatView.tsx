@@ -91,7 +91,7 @@ export function ChatView({ chatId }: { chatId: string }) {
         />
       )}
       <TypingIndicator typists={typists} />
-      <Composer onSend={(body) => sender.send(chatId, body)} onTyping={signalTyping} />
+      <Composer onSend={(body) => sender.send(chatId, { body, attachments: [], replyTo: null, mentions: [] })} onTyping={signalTyping} />
     </section>
   );
 }
