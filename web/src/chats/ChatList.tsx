@@ -3,6 +3,8 @@ import { useQuery } from '@apollo/client/react';
 import { useEffect, useMemo } from 'react';
 import { useServices } from '../messenger/services';
 import { Empty, ErrorNotice, Loading } from '../ui/Status';
+import { useClock } from '../ui/useClock';
+import { isMuted } from './chat-display';
 import { ChatListItem } from './ChatListItem';
 import { ChatsQuery } from './chats.operations';
 
@@ -19,7 +21,9 @@ export function ChatList({ selectedId, onNewGroup }: { selectedId: string | null
     [data],
   );
   const pageInfo = data?.chats.pageInfo;
-  const unread = chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
+  const now = useClock(60_000);
+  // Muted chats stay out of the count in the tab's title.
+  const unread = chats.reduce((sum, chat) => sum + (isMuted(chat, now) ? 0 : chat.unreadCount), 0);
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Parley` : 'Parley';
   }, [unread]);
@@ -41,7 +45,7 @@ export function ChatList({ selectedId, onNewGroup }: { selectedId: string | null
       )}
       <ul className="chat-items">
         {chats.map((chat) => (
-          <ChatListItem key={chat.id} chat={chat} viewerId={user.id} selected={chat.id === selectedId} />
+          <ChatListItem key={chat.id} chat={chat} viewerId={user.id} selected={chat.id === selectedId} muted={isMuted(chat, now)} />
         ))}
       </ul>
       {pageInfo?.hasNextPage && (
