@@ -27,7 +27,7 @@ import { useTypingSignal, useTypists } from './useTyping';
  * to a given message on request), who is typing, and the composer; files dropped anywhere on it
  * join the message being written.
  */
-export function ChatView({ chatId }: { chatId: string }) {
+export function ChatView({ chatId, focusSeq }: { chatId: string; focusSeq: number | null }) {
   const { user, outbox, sender } = useServices();
   const details = useQuery(ChatQuery, { variables: { id: chatId } });
   const history = useQuery(ChatHistoryQuery, { variables: { chatId }, notifyOnNetworkStatusChange: true });
@@ -42,9 +42,14 @@ export function ChatView({ chatId }: { chatId: string }) {
   const uploads = useFileUploads();
   const drop = useFileDrop(uploads.add);
 
-  // A message to show: a quote's original.
-  const [showRequest, setShowRequest] = useState<ShowRequest | null>(null);
+  // A message to show: from the address (a search result), or a quote's original.
+  const [showRequest, setShowRequest] = useState<ShowRequest | null>(focusSeq ? { seq: focusSeq, id: 1 } : null);
   const show = useCallback((seq: number) => setShowRequest((current) => ({ seq, id: (current?.id ?? 0) + 1 })), []);
+  const [routeSeq, setRouteSeq] = useState(focusSeq);
+  if (focusSeq !== routeSeq) {
+    setRouteSeq(focusSeq);
+    if (focusSeq) show(focusSeq);
+  }
   const handlers = useMessageHandlers(chat ?? null, setReplyTo, show);
 
   const { messages, storedClientIds } = useMemo(() => {
