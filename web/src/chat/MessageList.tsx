@@ -61,6 +61,20 @@ export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAt
   }, [firstKey, lastKey]);
 
   useEffect(() => {
+    const element = scroller.current;
+    const list = element?.querySelector('.messages');
+    if (!element || !list) return;
+    // The view or its messages change size (a pinned bar, files or a reply above the composer, a
+    // reaction on the last message): a view that was at the end stays there.
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
     const sentinel = top.current;
     if (!sentinel || !hasOlder) return;
     const observer = new IntersectionObserver(([entry]) => {
