@@ -11,7 +11,9 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     port: 5173,
-    proxy: { '/graphql': { target: api, ws: true } },
+    // Files too, for a Parley started with PUBLIC_URL=http://127.0.0.1:5173: its upload and download
+    // links then point here, the page's own origin, as they do when Parley serves the build.
+    proxy: { '/graphql': { target: api, ws: true }, '/files': { target: api } },
   },
   build: {
     target: 'es2022',

@@ -68,11 +68,16 @@ export function chatItem(page: Page, title: string) {
   return page.locator('.chat-item').filter({ has: page.locator('.chat-item-title', { hasText: new RegExp(`^${escape(title)}$`) }) });
 }
 
-/** Opens a chat from the chat list by its title. */
+/**
+ * Opens a chat from the chat list by its title, and waits for its history: the header shows at
+ * once from the list, while the chat's own live feeds (typing, above all, which nobody replays)
+ * are asked for as it opens, alongside the history.
+ */
 export async function openChat(person: Person, title: string): Promise<void> {
   await person.page.getByRole('link', { name: 'Chats', exact: true }).click();
   await chatItem(person.page, title).click();
   await person.page.getByRole('heading', { name: title, level: 2 }).waitFor();
+  await person.page.getByRole('log', { name: 'Messages' }).waitFor();
 }
 
 export async function send(person: Person, text: string): Promise<void> {

@@ -13,6 +13,7 @@ export function createCache(): InMemoryCache {
         fields: {
           chats: relayStylePagination(),
           users: relayStylePagination(['search']),
+          searchMessages: relayStylePagination(['query', 'chatId']),
           friendships: relayStylePagination(['status']),
           // A chat already in the cache (from the list) shows at once while the rest loads.
           chat: {
@@ -28,6 +29,16 @@ export function createCache(): InMemoryCache {
           // Members have no id of their own: each answer replaces the list, a pointer update edits it (chat-cache.ts).
           members: { merge: false },
           viewerMembership: { merge: true },
+          pinnedMessages: relayStylePagination(),
+        },
+      },
+      Message: {
+        fields: {
+          // Each answer holds the whole list (groups and attachments have no id): it replaces the old one.
+          // `messageAdded` leaves reactions out (so Parley resolves it once for every receiver): a new
+          // message has none, and its first reaction comes with `messageUpdated`.
+          reactions: { merge: false, read: (existing: unknown[] | undefined) => existing ?? [] },
+          attachments: { merge: false },
         },
       },
     },

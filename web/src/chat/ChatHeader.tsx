@@ -1,15 +1,19 @@
 import { useMutation } from '@apollo/client/react';
 import { removeChat } from '../chats/chat-cache';
-import { chatTitle, displayName, otherMember } from '../chats/chat-display';
+import { chatTitle, displayName, isMuted, otherMember } from '../chats/chat-display';
 import type { ChatListFieldsFragment } from '../gql/graphql';
 import { navigate } from '../messenger/useRoute';
 import { Avatar } from '../ui/Avatar';
 import { describeError } from '../ui/errors';
 import { lastSeen } from '../ui/time';
+import { useClock } from '../ui/useClock';
 import { LeaveChatMutation } from './chat.operations';
+import { MuteButton } from './MuteButton';
 
 export function ChatHeader({ chat, viewerId }: { chat: ChatListFieldsFragment; viewerId: string }) {
   const title = chatTitle(chat, viewerId);
+  const now = useClock(60_000);
+  const muted = isMuted(chat, now);
   const other = otherMember(chat, viewerId);
   const subtitle = other
     ? other.user.isOnline
@@ -28,7 +32,7 @@ export function ChatHeader({ chat, viewerId }: { chat: ChatListFieldsFragment; v
           {subtitle}
         </p>
       </div>
-      {/* Search in the chat (issue 12) goes here. */}
+      <MuteButton chat={chat} muted={muted} />
       {chat.kind === 'GROUP' && <LeaveButton chatId={chat.id} title={title} />}
     </header>
   );

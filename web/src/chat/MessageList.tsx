@@ -16,6 +16,10 @@ interface MessageListProps {
   loadingOlder: boolean;
   onLoadOlder: () => void;
   onAtBottomChange: (atBottom: boolean) => void;
+  /** A message to scroll to and focus (which marks it), once per request; its element carries data-seq. */
+  focus: { seq: number; id: number } | null;
+  /** Said above the history while a message is sought, or when it cannot be found. */
+  notice: string | null;
 }
 
 /**
@@ -23,7 +27,7 @@ interface MessageListProps {
  * keyboard), without moving what is on screen; new messages keep the view at the end while it
  * is there, and otherwise offer a jump to them.
  */
-export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAtBottomChange }: MessageListProps) {
+export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAtBottomChange, focus, notice }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const top = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -57,6 +61,20 @@ export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAt
   }, [firstKey, lastKey]);
 
   useEffect(() => {
+    const element = scroller.current;
+    const list = element?.querySelector('.messages');
+    if (!element || !list) return;
+    // The view or its messages change size (a pinned bar, files or a reply above the composer, a
+    // reaction on the last message): a view that was at the end stays there.
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
     const sentinel = top.current;
     if (!sentinel || !hasOlder) return;
     const observer = new IntersectionObserver(([entry]) => {
@@ -65,6 +83,19 @@ export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAt
     observer.observe(sentinel);
     return () => observer.disconnect();
   }, [hasOlder, loadingOlder, onLoadOlder]);
+
+  const focused = useRef<number | null>(null);
+  useEffect(() => {
+    if (!focus || focused.current === focus.id) return;
+    const element = scroller.current?.querySelector<HTMLElement>(`[data-seq="${focus.seq}"]`);
+    if (!element) return;
+    focused.current = focus.id;
+    element.scrollIntoView({ block: 'center' });
+    // Marked until the viewer moves on (focus alone shows only to keyboard users).
+    element.classList.add('shown');
+    element.addEventListener('blur', () => element.classList.remove('shown'), { once: true });
+    element.focus({ preventScroll: true });
+  }, [focus, entries]);
 
   const onScroll = () => {
     const element = scroller.current;
@@ -87,6 +118,11 @@ export function MessageList({ entries, hasOlder, loadingOlder, onLoadOlder, onAt
           entries.length > 0 && <p className="muted">This is the beginning of the conversation.</p>
         )}
       </div>
+      {notice && (
+        <p className="history-notice" role="status">
+          {notice}
+        </p>
+      )}
       <ol className="messages">
         {entries.map((entry, index) => {
           const previousEntry = entries[index - 1];

@@ -1,9 +1,9 @@
 import { graphql } from '../gql';
 
 // Every field here reads only the message itself, so Parley resolves a live message once for all
-// the subscribers it reaches. Ticks come from the members' read pointers (ticks.ts), not from
-// the per-viewer `status`.
-// Attachments, replies and reactions get their place here once issues 11-12 land.
+// the subscribers it reaches (replies and mentions included). Ticks come from the members' read
+// pointers (ticks.ts), not from the per-viewer `status`; reactions, which say whether the viewer
+// reacted, are a fragment of their own (MessageReactions) that `messageAdded` leaves out.
 graphql(`
   fragment MessageFields on Message {
     id
@@ -13,11 +13,15 @@ graphql(`
     createdAt
     editedAt
     deletedAt
+    pinnedAt
     attachments {
       url
       name
       mimeType
       sizeBytes
+      width
+      height
+      thumbnailUrl
     }
     author {
       id
@@ -27,6 +31,39 @@ graphql(`
     }
     chat {
       id
+    }
+    replyTo {
+      id
+      seq
+      body
+      deletedAt
+      author {
+        id
+        username
+        displayName
+      }
+    }
+    mentions {
+      id
+      username
+      displayName
+    }
+  }
+`);
+
+// Read per viewer (reactedByViewer): with the history, with each update, and from the reaction mutations.
+graphql(`
+  fragment MessageReactions on Message {
+    id
+    reactions {
+      emoji
+      count
+      reactedByViewer
+      users(first: 3) {
+        id
+        username
+        displayName
+      }
     }
   }
 `);
@@ -46,14 +83,15 @@ graphql(`
 `);
 
 export const ChatHistoryQuery = graphql(`
-  query ChatHistory($chatId: ID!, $before: String) {
+  query ChatHistory($chatId: ID!, $before: String, $last: Int = 30) {
     chat(id: $chatId) {
       id
-      messages(last: 30, before: $before) {
+      messages(last: $last, before: $before) {
         edges {
           cursor
           node {
             ...MessageFields
+            ...MessageReactions
           }
         }
         pageInfo {
@@ -103,6 +141,7 @@ export const MarkChatReadMutation = graphql(`
       chat {
         id
         unreadCount
+        unreadMentionCount
         viewerMembership {
           lastReadSeq
           lastDeliveredSeq
@@ -121,5 +160,70 @@ export const SetTypingMutation = graphql(`
 export const LeaveChatMutation = graphql(`
   mutation LeaveChat($chatId: ID!) {
     leaveChat(chatId: $chatId)
+  }
+`);
+
+// A pin changes the message and the chat's pinned list; the list is updated by hand (pins.ts).
+export const PinMessageMutation = graphql(`
+  mutation PinMessage($messageId: ID!) {
+    pinMessage(messageId: $messageId) {
+      ...PinnedMessageFields
+    }
+  }
+`);
+
+export const UnpinMessageMutation = graphql(`
+  mutation UnpinMessage($messageId: ID!) {
+    unpinMessage(messageId: $messageId) {
+      ...PinnedMessageFields
+    }
+  }
+`);
+
+graphql(`
+  fragment PinnedMessageFields on Message {
+    id
+    seq
+    body
+    deletedAt
+    pinnedAt
+    author {
+      id
+      username
+      displayName
+    }
+    chat {
+      id
+    }
+  }
+`);
+
+/** The chat's pinned messages, most recently pinned first (the bar under the header shows them). */
+export const PinnedMessagesQuery = graphql(`
+  query PinnedMessages($chatId: ID!) {
+    chat(id: $chatId) {
+      id
+      pinnedMessages(first: 20) {
+        edges {
+          cursor
+          node {
+            ...PinnedMessageFields
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+/** Mutes the chat for the viewer until an instant (null unmutes): its unread messages stop counting in the title. */
+export const MuteChatMutation = graphql(`
+  mutation MuteChat($chatId: ID!, $until: DateTime) {
+    muteChat(chatId: $chatId, until: $until) {
+      mutedUntil
+    }
   }
 `);

@@ -1,9 +1,9 @@
 import type { ApolloClient } from '@apollo/client';
 import { addMessage } from '../chats/chat-cache';
-import type { MessageFieldsFragment } from '../gql/graphql';
+import type { MessageFieldsFragment, SendMessageInput } from '../gql/graphql';
 import { describeError } from '../ui/errors';
 import { SendMessageMutation } from './chat.operations';
-import type { OutgoingMessage, Outbox } from './outbox';
+import type { MessageDraft, OutgoingMessage, Outbox } from './outbox';
 
 export interface Author {
   id: string;
@@ -33,8 +33,8 @@ export class MessageSender {
     private readonly readingChat: () => string | null,
   ) {}
 
-  send(chatId: string, body: string): void {
-    void this.deliver(this.outbox.add(chatId, body));
+  send(chatId: string, draft: MessageDraft): void {
+    void this.deliver(this.outbox.add(chatId, draft));
   }
 
   /** Every message that failed for a reason that may have passed, once more (after a reconnect, or on request). */
@@ -67,7 +67,7 @@ export class MessageSender {
     try {
       await this.client.mutate({
         mutation: SendMessageMutation,
-        variables: { input: { chatId: item.chatId, body: item.body, clientId: item.clientId } },
+        variables: { input: sendMessageInput(item) },
         optimisticResponse: { sendMessage: this.standIn(item) },
         update: (cache, { data }) => {
           if (data) addMessage(cache, data.sendMessage, { id: this.author.id, readingChatId: this.readingChat() });
@@ -91,18 +91,48 @@ export class MessageSender {
   }
 
   private standIn(item: OutgoingMessage): MessageFieldsFragment {
-    return {
-      __typename: 'Message',
-      id: `${PENDING_PREFIX}${item.clientId}`,
-      seq: Number.MAX_SAFE_INTEGER,
-      body: item.body,
-      clientId: item.clientId,
-      createdAt: item.createdAt,
-      editedAt: null,
-      deletedAt: null,
-      attachments: [],
-      author: { __typename: 'User', ...this.author },
-      chat: { __typename: 'Chat', id: item.chatId },
-    };
+    return standInMessage(item, this.author);
   }
+}
+
+/** What every attempt sends: the same clientId, and for files only the ids of their READY uploads. */
+export function sendMessageInput(item: OutgoingMessage): SendMessageInput {
+  return {
+    chatId: item.chatId,
+    clientId: item.clientId,
+    body: item.body || null,
+    ...(item.attachments.length > 0 && { attachments: item.attachments.map(({ uploadId }) => ({ uploadId })) }),
+    ...(item.replyTo && { replyToId: item.replyTo.id }),
+    ...(item.mentions.length > 0 && { mentionUserIds: item.mentions.map((user) => user.id) }),
+  };
+}
+
+/** The message as it will look once stored, shown while it is on its way. */
+export function standInMessage(item: OutgoingMessage, author: Author): MessageFieldsFragment {
+  const user = (person: { id: string; username: string; displayName: string | null }) => ({ __typename: 'User' as const, ...person });
+  return {
+    __typename: 'Message',
+    id: `${PENDING_PREFIX}${item.clientId}`,
+    seq: Number.MAX_SAFE_INTEGER,
+    body: item.body || null,
+    clientId: item.clientId,
+    createdAt: item.createdAt,
+    editedAt: null,
+    deletedAt: null,
+    pinnedAt: null,
+    attachments: item.attachments.map(({ url, name, mimeType, sizeBytes, width, height, thumbnailUrl }) => ({
+      __typename: 'Attachment',
+      url: url ?? '',
+      name,
+      mimeType,
+      sizeBytes,
+      width,
+      height,
+      thumbnailUrl,
+    })),
+    author: { __typename: 'User', ...author },
+    chat: { __typename: 'Chat', id: item.chatId },
+    replyTo: item.replyTo && { __typename: 'Message', ...item.replyTo, author: user(item.replyTo.author) },
+    mentions: item.mentions.map(user),
+  };
 }

@@ -11,7 +11,7 @@ function user(id: string) {
   return { __typename: 'User' as const, id, username: id, displayName: null, avatarUrl: null };
 }
 
-function message(seq: number, authorId = 'ana', chatId = 'chat-1'): MessageFieldsFragment {
+function message(seq: number, authorId = 'ana', chatId = 'chat-1', mentioned: string[] = []): MessageFieldsFragment {
   return {
     __typename: 'Message',
     id: `m${seq}`,
@@ -21,9 +21,12 @@ function message(seq: number, authorId = 'ana', chatId = 'chat-1'): MessageField
     createdAt: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    pinnedAt: null,
     attachments: [],
     author: user(authorId),
     chat: { __typename: 'Chat', id: chatId },
+    replyTo: null,
+    mentions: mentioned.map((id) => ({ __typename: 'User' as const, id, username: id, displayName: null })),
   };
 }
 
@@ -43,9 +46,18 @@ function chat(id: string, lastSeq: number, unreadCount: number): ChatListFieldsF
     lastSeq,
     lastActivityAt: new Date(Date.UTC(2026, 0, 1, 0, lastSeq)).toISOString(),
     unreadCount,
+    unreadMentionCount: 0,
     lastMessage: lastSeq > 0 ? message(lastSeq, 'ana', id) : null,
     members: [member(ME), member('ana')],
-    viewerMembership: { __typename: 'ChatMember', role: 'MEMBER', lastReadSeq: lastSeq - unreadCount, lastDeliveredSeq: 0 },
+    viewerMembership: {
+      __typename: 'ChatMember',
+      role: 'MEMBER',
+      lastReadSeq: lastSeq - unreadCount,
+      lastDeliveredSeq: 0,
+      mutedUntil: null,
+      archived: false,
+      pinnedAt: null,
+    },
   };
 }
 
@@ -65,7 +77,7 @@ function seeded() {
         id: 'chat-1',
         messages: {
           __typename: 'MessageConnection',
-          edges: [1, 2, 3].map((seq) => ({ __typename: 'MessageEdge' as const, cursor: `s${seq}`, node: message(seq) })),
+          edges: [1, 2, 3].map((seq) => ({ __typename: 'MessageEdge' as const, cursor: `s${seq}`, node: { ...message(seq), reactions: [] } })),
           pageInfo: { __typename: 'PageInfo', hasPreviousPage: false, startCursor: 's1' },
         },
       },
@@ -124,6 +136,17 @@ describe('the cache under live events', () => {
     addMessage(cache, message(9), { id: ME, readingChatId: null });
     expect(heldSeq(cache, 'chat-1')).toBe(9);
     expect(heldSeq(cache, 'chat-2')).toBeNull();
+  });
+
+  it('counts the viewer’s unread mentions once, not in what they wrote or are reading, and clears them when read to the end', () => {
+    const cache = seeded();
+    for (const seq of [4, 4, 5]) addMessage(cache, message(seq, 'ana', 'chat-1', [ME]), { id: ME, readingChatId: null });
+    addMessage(cache, message(6, 'ana', 'chat-1', ['ben']), { id: ME, readingChatId: null });
+    addMessage(cache, message(7, ME, 'chat-1', [ME]), { id: ME, readingChatId: null });
+    addMessage(cache, message(8, 'ana', 'chat-1', [ME]), { id: ME, readingChatId: 'chat-1' });
+    expect(listedChat(cache)).toMatchObject({ unreadCount: 4, unreadMentionCount: 2 });
+    applyReceipt(cache, { chatId: 'chat-1', userId: ME, lastReadSeq: 8, lastDeliveredSeq: 8 }, ME);
+    expect(listedChat(cache)).toMatchObject({ unreadCount: 0, unreadMentionCount: 0 });
   });
 
   it('moves members’ pointers forward only, and clears the unread count when the viewer read to the end elsewhere', () => {

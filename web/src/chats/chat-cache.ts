@@ -22,13 +22,15 @@ export function chatCacheId(cache: ApolloCache, chatId: string): string {
 
 /**
  * A new message: into its chat's history (when loaded), in seq order, once; and into the chat's
- * summary: last message, last seq, activity, and unread count (unless the viewer is reading that
- * chat, or wrote it). False when the chat is not in the cache at all.
+ * summary: last message, last seq, activity, and the unread and unread-mention counts (unless the
+ * viewer is reading that chat, or wrote it). False when the chat is not in the cache at all.
  */
 export function addMessage(cache: ApolloCache, message: MessageFieldsFragment, viewer: { id: string; readingChatId: string | null }): boolean {
   const ref = cache.writeFragment({ fragment: MessageFieldsFragmentDoc, fragmentName: 'MessageFields', data: message });
   if (!ref) return false;
   const fromOthers = message.author.id !== viewer.id && viewer.readingChatId !== message.chat.id;
+  const mentionsViewer = message.mentions.some((user) => user.id === viewer.id);
+  const isNew = (readField: ReadField) => (readField<number>('lastSeq') ?? 0) < message.seq;
   return cache.modify({
     id: chatCacheId(cache, message.chat.id),
     fields: {
@@ -39,10 +41,9 @@ export function addMessage(cache: ApolloCache, message: MessageFieldsFragment, v
       },
       lastActivityAt: (existing) => (String(existing) >= message.createdAt ? existing : message.createdAt),
       // lastSeq first tells whether this message is news: a second copy changes nothing.
-      unreadCount: (existing, { readField }) => {
-        const isNew = (readField<number>('lastSeq') ?? 0) < message.seq;
-        return isNew && fromOthers ? Number(existing) + 1 : existing;
-      },
+      unreadCount: (existing, { readField }) => (fromOthers && isNew(readField as ReadField) ? Number(existing) + 1 : existing),
+      unreadMentionCount: (existing, { readField }) =>
+        fromOthers && mentionsViewer && isNew(readField as ReadField) ? Number(existing) + 1 : existing,
       lastSeq: (existing) => Math.max(Number(existing), message.seq),
     },
   });
@@ -111,6 +112,7 @@ export function applyReceipt(
       viewerMembership: (existing) => (isViewer ? forward(existing as StoreObject) : existing),
       // Read on another device up to the end: nothing is unread. Part of the way: the next list refresh counts.
       unreadCount: (existing, { readField }) => (isViewer && receipt.lastReadSeq >= (readField<number>('lastSeq') ?? 0) ? 0 : existing),
+      unreadMentionCount: (existing, { readField }) => (isViewer && receipt.lastReadSeq >= (readField<number>('lastSeq') ?? 0) ? 0 : existing),
     },
   });
 }

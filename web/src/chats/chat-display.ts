@@ -19,11 +19,25 @@ export function chatTitle(chat: ChatListFieldsFragment, viewerId: string): strin
   return other ? displayName(other.user) : 'Just you';
 }
 
+/** Whether the viewer muted the chat, as of `now`: Parley keeps the instant a mute ends. */
+export function isMuted(chat: ChatListFieldsFragment, now: number): boolean {
+  const until = chat.viewerMembership.mutedUntil;
+  return until !== null && Date.parse(until) > now;
+}
+
 /** The last message as one line: "You: see you", "Ana: hi", "Message deleted". */
 export function preview(chat: ChatListFieldsFragment, viewerId: string): string {
   const message = chat.lastMessage;
   if (!message) return 'No messages yet';
-  const text = message.deletedAt ? 'Message deleted' : message.body || (message.attachments.length > 0 ? 'Attachment' : '');
+  const text = message.deletedAt ? 'Message deleted' : message.body || filesPreview(message.attachments);
   if (message.author.id === viewerId) return `You: ${text}`;
   return chat.kind === 'GROUP' ? `${displayName(message.author)}: ${text}` : text;
+}
+
+/** A message of files only: "📷 Photo", "📎 report.pdf", "📎 3 files". */
+function filesPreview(files: NonNullable<ChatListFieldsFragment['lastMessage']>['attachments']): string {
+  const [first] = files;
+  if (!first) return '';
+  if (files.length > 1) return `📎 ${files.length} files`;
+  return first.mimeType?.startsWith('image/') ? '📷 Photo' : `📎 ${first.name ?? 'File'}`;
 }

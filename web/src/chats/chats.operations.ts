@@ -1,6 +1,39 @@
 import { graphql } from '../gql';
 
-// What the chat list and a chat's header show. Mention counts join unreadCount once issue 12 lands.
+// A chat's last message in the list: MessageFields without replies and mentions (a chat list
+// page stays within Parley's depth limit). Its attachments' fields are MessageFields' own, since
+// a message's attachments are replaced whole by whichever answer brings them (cache.ts).
+graphql(`
+  fragment MessagePreview on Message {
+    id
+    seq
+    body
+    clientId
+    createdAt
+    editedAt
+    deletedAt
+    attachments {
+      url
+      name
+      mimeType
+      sizeBytes
+      width
+      height
+      thumbnailUrl
+    }
+    author {
+      id
+      username
+      displayName
+      avatarUrl
+    }
+    chat {
+      id
+    }
+  }
+`);
+
+// What the chat list and a chat's header show, with the viewer's own settings of the chat.
 graphql(`
   fragment ChatListFields on Chat {
     id
@@ -9,8 +42,9 @@ graphql(`
     lastSeq
     lastActivityAt
     unreadCount
+    unreadMentionCount
     lastMessage {
-      ...MessageFields
+      ...MessagePreview
     }
     members {
       role
@@ -24,6 +58,9 @@ graphql(`
       role
       lastReadSeq
       lastDeliveredSeq
+      mutedUntil
+      archived
+      pinnedAt
     }
   }
 `);
@@ -78,10 +115,12 @@ export const AnyMessageAddedSubscription = graphql(`
   }
 `);
 
+/** Edits, deletions, reactions and pins: the message replaces what the cache holds of it. */
 export const MessageUpdatedSubscription = graphql(`
   subscription MessageUpdated {
     messageUpdated {
       ...MessageFields
+      ...MessageReactions
     }
   }
 `);

@@ -53,7 +53,7 @@ export function Messenger() {
       </aside>
       <main id="main" className="conversation" tabIndex={-1}>
         {route.chatId ? (
-          <ChatView key={route.chatId} chatId={route.chatId} />
+          <ChatView key={route.chatId} chatId={route.chatId} focusSeq={route.seq} />
         ) : (
           <Empty>Choose a chat, or find people to talk to.</Empty>
         )}

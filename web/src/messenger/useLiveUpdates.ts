@@ -12,16 +12,17 @@ import {
   ReadReceiptSubscription,
 } from '../chats/chats.operations';
 import type { MessageFieldsFragment } from '../gql/graphql';
-import { ChatHistoryQuery } from '../chat/chat.operations';
+import { ChatHistoryQuery, PinnedMessagesQuery } from '../chat/chat.operations';
+import { applyPin } from '../chat/pins';
 import { FriendshipsQuery, MeQuery } from '../people/people.operations';
 import { useServices } from './services';
 import { useSocketStatus } from './useSocketStatus';
 
 /**
  * The subscriptions that keep the whole app current while signed in: new messages in every chat
- * (the list), edits, read pointers (ticks and unread counts), chats created or changed, presence.
- * Edits and presence need no code: the cache normalizes each Message and User, and every view of
- * them updates. Events missed while the socket was down are not replayed by these, so each
+ * (the list), edits, deletions, reactions and pins, read pointers (ticks and unread counts),
+ * chats created or changed, presence. Edits, reactions and presence need no code: the cache
+ * normalizes each Message and User, and every view of them updates. Events missed while the socket was down are not replayed by these, so each
  * reconnect refetches what they keep (the open chat's history resumes by itself, useChatLive.ts).
  */
 export function useLiveUpdates(): void {
@@ -34,7 +35,11 @@ export function useLiveUpdates(): void {
     ignoreResults: true,
     onData: ({ data }) => data.data && onMessage(data.data.messageAdded),
   });
-  useSubscription(MessageUpdatedSubscription, { ignoreResults: true });
+  useSubscription(MessageUpdatedSubscription, {
+    ignoreResults: true,
+    // The message itself updates wherever it shows; a pin or unpin also moves it in its chat's pinned list.
+    onData: ({ data }) => data.data && applyPin(client.cache, data.data.messageUpdated),
+  });
   useSubscription(PresenceSubscription, { ignoreResults: true });
   useSubscription(ReadReceiptSubscription, {
     ignoreResults: true,
@@ -66,7 +71,7 @@ export function useLiveUpdates(): void {
     // by themselves), anything that failed while the server was away is asked again, and unsent
     // messages go.
     void client.refetchQueries({
-      include: [ChatsQuery, ChatQuery, FriendshipsQuery, MeQuery, ChatHistoryQuery],
+      include: [ChatsQuery, ChatQuery, FriendshipsQuery, MeQuery, ChatHistoryQuery, PinnedMessagesQuery],
       onQueryUpdated: (query) => {
         const failed = Boolean(query.getCurrentResult().error);
         return failed || (reconnected && query.queryName !== 'ChatHistory');
