@@ -23,6 +23,8 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal); none by default. */
   trustProxy: string[];
+  /** Web origins whose pages may call the API and the file routes (CORS): every origin (`*`), or these. */
+  corsOrigins: '*' | string[];
   /** Multiplies every rate limit's allowance (tests and benchmarks raise it). */
   rateLimitScale: number;
   /** How often sockets are pinged; one that missed the previous ping is dropped. */
@@ -140,6 +142,10 @@ const environment = z.object({
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(11),
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('false'),
   TRUST_PROXY: z.string().default(''),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .refine((value) => value.trim() === '*' || value.split(',').every((entry) => isOrigin(entry.trim())), 'must be * or origins like https://app.example.com, comma-separated'),
   RATE_LIMIT_SCALE: z.coerce.number().min(1).max(1_000_000).default(1),
   WS_PING_INTERVAL: duration('30s'),
   SHUTDOWN_TIMEOUT: duration('10s'),
@@ -197,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bcryptCost: values.BCRYPT_COST,
     graphqlIntrospection: values.GRAPHQL_INTROSPECTION === 'true',
     trustProxy: values.TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean),
+    corsOrigins: values.CORS_ORIGINS.trim() === '*' ? '*' : values.CORS_ORIGINS.split(',').map((entry) => entry.trim()),
     rateLimitScale: values.RATE_LIMIT_SCALE,
     wsPingIntervalSeconds: values.WS_PING_INTERVAL,
     shutdownTimeoutSeconds: values.SHUTDOWN_TIMEOUT,
@@ -269,5 +276,15 @@ function developmentSecret(dataDir: string): string {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     return readFileSync(path, 'utf8').trim();
+  }
+}
+
+/** A web origin as browsers send it: scheme, host and port only (`https://app.example.com`). */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
   }
 }

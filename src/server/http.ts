@@ -22,6 +22,7 @@ import { type operationLimits, PARSE_OPTIONS } from './limits';
 import { operationLogging } from './logging';
 import type { Metrics } from './metrics';
 import { serveWebClient } from './web-client';
+import fastifyCors from '@fastify/cors';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Request bodies past this are refused with 413 before parsing. */
@@ -47,6 +48,10 @@ export async function createHttpServer(options: {
   metricsToken: string | undefined;
   /** The built web client's folder (web/dist). */
   webClientDir: string;
+  /** Web origins whose pages may call the API and the file routes (CORS). */
+  corsOrigins: '*' | string[];
+  /** Where the file storage's links point, for the web client's CSP. */
+  fileOrigins: () => string[];
 }) {
   const fastify = Fastify({
     loggerInstance: options.logger,
@@ -62,6 +67,15 @@ export async function createHttpServer(options: {
   });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Web apps on other origins call the API and send and fetch files. Authentication is a bearer
+  // token a page attaches itself, never a cookie, so allowing an origin lends it nothing the page
+  // does not hold already; CORS_ORIGINS narrows it to an app's own origins all the same.
+  await fastify.register(fastifyCors, {
+    origin: options.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition', 'content-length', 'content-range', 'accept-ranges'],
+    maxAge: 600,
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     options.metrics.httpRequest(request.method, request.routeOptions.url, reply.statusCode);
@@ -118,7 +132,7 @@ export async function createHttpServer(options: {
       return reply.code(503).send({ status: 'unavailable' });
     }
   });
-  const webClient = await serveWebClient(fastify, options.webClientDir);
+  const webClient = await serveWebClient(fastify, options.webClientDir, options.fileOrigins);
   return { fastify, apollo, webClient };
 }
 

@@ -59,6 +59,7 @@ export async function startParley(
   const rateLimits = new RateLimits(realtime.bus.redis, config.rateLimitScale, undefined, (limit) => metrics.rateLimited(limit));
   // Known once the server listens, unless PUBLIC_URL says it.
   let publicUrl = config.files.publicUrl;
+  const fileOrigins: string[] = [];
   const storage = await createStorage(config, () => publicUrl!);
   const services = createServices(database.prisma, database.sql, config, realtime, rateLimits, storage, {
     logger,
@@ -86,6 +87,8 @@ export async function startParley(
     metrics,
     metricsToken: config.metricsToken,
     webClientDir: overrides.webClientDir ?? WEB_CLIENT_DIR,
+    corsOrigins: config.corsOrigins,
+    fileOrigins: () => fileOrigins,
   });
   if (storage instanceof LocalStorage) await registerFileRoutes(http.fastify, storage, services.uploads);
   const websocket = attachWebSocket({
@@ -106,6 +109,11 @@ export async function startParley(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   publicUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : host}:${port}`;
+  // Known now that the address is: the web client's pages may reach where file links point.
+  await storage.linkOrigin().then(
+    (origin) => fileOrigins.push(origin),
+    (error: unknown) => logger.warn({ err: error }, 'file links: their origin is unknown; the web client may not reach them'),
+  );
   services.uploadSweeper.start(config.files.sweepIntervalSeconds);
   services.dataExports.start(config.files.sweepIntervalSeconds);
 

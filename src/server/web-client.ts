@@ -11,19 +11,25 @@ export const WEB_CLIENT_DIR = fileURLToPath(new URL('../../web/dist/', import.me
 
 /**
  * The page's own code only: scripts and styles from this origin, the API and its socket on this
- * origin, avatars from anywhere over http(s), and no framing.
+ * origin, uploads sent to and files played from where the file storage's links point (`files`:
+ * Parley's own address as links name it, or the S3 bucket), pictures from anywhere over http(s),
+ * and no framing.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob: https: http:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+function contentSecurityPolicy(files: string[]): string {
+  const sources = ["'self'", ...files].join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob: https: http:",
+    `media-src ${sources} blob:`,
+    `connect-src ${sources}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>Parley</title>
@@ -41,7 +47,12 @@ while developing, <code>npm run dev</code> serves it with live reload.</p>
  * /readyz) keep their paths: a static route wins over this wildcard one. Without a build, `/`
  * says how to make one.
  */
-export async function serveWebClient(fastify: FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>, root: string): Promise<{ built: boolean }> {
+export async function serveWebClient(
+  fastify: FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>,
+  root: string,
+  /** Where the file storage's links point, once known (after listening): see contentSecurityPolicy. */
+  fileOrigins: () => string[],
+): Promise<{ built: boolean }> {
   if (!existsSync(join(root, 'index.html'))) {
     fastify.get('/', async (_request, reply) => reply.code(404).type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
     return { built: false };
@@ -60,7 +71,7 @@ export async function serveWebClient(fastify: FastifyInstance<Server, IncomingMe
       reply.header('referrer-policy', 'no-referrer');
       if (path.endsWith('.html')) {
         reply.header('cache-control', 'no-cache');
-        reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+        reply.header('content-security-policy', contentSecurityPolicy(fileOrigins()));
       } else if (path.startsWith(join(root, 'assets'))) {
         reply.header('cache-control', 'public, max-age=31536000, immutable');
       } else {

@@ -41,6 +41,10 @@ export class LocalStorage implements FileStorage {
     this.signatures = new LinkSignatures(secret);
   }
 
+  async linkOrigin(): Promise<string> {
+    return new URL(this.publicUrl()).origin;
+  }
+
   async uploadRequest(upload: { id: string; sizeBytes: number; contentType: string; expiresAt: Date }): Promise<UploadRequest> {
     const expires = String(Math.floor(upload.expiresAt.getTime() / 1000));
     const size = String(upload.sizeBytes);

@@ -50,6 +50,12 @@ export class S3Storage implements FileStorage {
     return new S3Storage(client, signer, sdk, presigner.getSignedUrl, config.bucket);
   }
 
+  /** Where the signer's links go (the bucket's own host, or the endpoint's with path-style), read off one of them. */
+  async linkOrigin(): Promise<string> {
+    const sample = await this.signedUrl(this.presigner, new this.sdk.GetObjectCommand({ Bucket: this.bucket, Key: 'origin' }), { expiresIn: 60 });
+    return new URL(sample).origin;
+  }
+
   async uploadRequest(upload: { key: string; sizeBytes: number; contentType: string; expiresAt: Date }): Promise<UploadRequest> {
     const command = new this.sdk.PutObjectCommand({ Bucket: this.bucket, Key: upload.key, ContentLength: upload.sizeBytes, ContentType: upload.contentType });
     const expiresIn = Math.max(1, Math.floor((upload.expiresAt.getTime() - Date.now()) / 1000));

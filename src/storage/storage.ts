@@ -44,6 +44,8 @@ export interface FileStorage {
   delete(keys: string[]): Promise<void>;
   /** A link that serves `key` as the options say, until `options.expiresAt`. */
   downloadUrl(key: string, options: DownloadOptions): Promise<string>;
+  /** The origin its upload and download links point at: a web page must be allowed to reach it (CSP, CORS). */
+  linkOrigin(): Promise<string>;
   /** Removes what interrupted writes left behind before `before`; how many. */
   removeLeftovers(before: Date): Promise<number>;
   close(): Promise<void>;

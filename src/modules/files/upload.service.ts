@@ -139,6 +139,6 @@ export class UploadService {
   /** A file that failed a check never becomes READY: its bytes and its upload go, and the client starts again. */
   private async refuse(row: UploadRecord, reason: string): Promise<never> {
     await this.removal.remove([row.id]);
-    throw new BadInputError('uploadId', `${reason} The upload was discarded: start again with requestUpload.`);
+    throw new BadInputError('uploadId', `${reason} The file was discarded: upload it again.`);
   }
 }

@@ -164,7 +164,7 @@ describe('completeUpload', () => {
     expect(refused.data).toBeNull();
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'uploadId' });
     expect(refused.errors![0]!.message).toMatch(reason);
-    expect(refused.errors![0]!.message).toMatch(/start again with requestUpload/);
+    expect(refused.errors![0]!.message).toMatch(/upload it again/);
     expect(await uploadRow(ticket.upload.id)).toBeNull();
     expect(storedFiles(server).some((path) => path.includes(ticket.upload.id))).toBe(false);
     expect((await complete(alice, ticket.upload.id)).errors?.[0]?.extensions.code).toBe('NOT_FOUND');

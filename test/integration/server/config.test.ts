@@ -60,6 +60,9 @@ describe('configuration', () => {
     ['MAIL_FROM', 'a@example.com, b@example.com'],
     ['MAIL_APP_NAME', 'Parley <script>'],
     ['EXPORT_URL_TTL', '8d'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['CORS_ORIGINS', 'https://a.example.com, *'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

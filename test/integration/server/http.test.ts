@@ -99,4 +99,45 @@ describe('the HTTP server', () => {
     const result = await postGraphQL(server.url, { query: '{ me { id } }' });
     expect(result.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
   });
+
+  it('lets pages of any origin call the API and send files (bearer tokens, never cookies: CORS lends them nothing)', async () => {
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const upload = await fetch(`${origin}/files/upload/some-id`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    });
+    expect(upload.headers.get('access-control-allow-origin')).toBe('*');
+    expect(upload.headers.get('access-control-allow-methods')).toContain('PUT');
+    const answer = await fetch(server.url, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com', 'content-type': 'application/json', authorization: `Bearer ${user.accessToken}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    expect(answer.headers.get('access-control-expose-headers')).toContain('x-request-id');
+  });
+});
+
+describe('CORS_ORIGINS', () => {
+  let narrow: TestServer;
+  beforeAll(async () => {
+    narrow = await startTestServer({ env: { CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' } });
+  });
+  afterAll(() => narrow.close());
+
+  const preflight = (from: string) =>
+    fetch(narrow.url, { method: 'OPTIONS', headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+
+  it('allows the origins it names, and no other', async () => {
+    expect((await preflight('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect((await preflight('http://localhost:5173')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+  });
 });

@@ -40,7 +40,9 @@ describe('the web client served at /', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const policy = response.headers.get('content-security-policy') ?? '';
     expect(policy).toContain("script-src 'self'");
-    expect(policy).toContain("connect-src 'self'");
+    // The API on this origin, and where the file storage's links point (here: this server, as links name it).
+    expect(policy).toContain(`connect-src 'self' ${origin}`);
+    expect(policy).toContain(`media-src 'self' ${origin} blob:`);
     expect(policy).toContain("frame-ancestors 'none'");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await response.text()).toBe(INDEX);
