@@ -108,7 +108,8 @@ export class MessageService {
     // The author's pointers moved to the new seq, which is past anything they had.
     const at = new Date();
     this.events.publish('receipt.updated', { chatId: input.chatId, receipt: { chatId: input.chatId, userId: viewerId, lastReadSeq: seq, lastDeliveredSeq: seq, at } });
-    return message;
+    // The answer is the author's own view: its users shown to them at once (the event's message stays everyone's).
+    return { ...message, sentBy: toUser(author, viewerId), sentIn: chat, extras: { ...message.extras, viewerId } };
   }
 
   /** Authors only, within 48 hours of sending. */
