@@ -224,9 +224,9 @@ export function socketOperationCheck(
   schema: GraphQLSchema,
   limits: { validationRules: readonly ValidationRule[]; exposeLimits: boolean },
 ): (payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }) => { document: DocumentNode } | { errors: readonly GraphQLError[] } {
-  // At most 200 documents: each holds its compiled query (see CompiledOperations), which grows with
-  // the fields it selects, some 80 KiB for a broad one; an app's clients send a few dozen.
-  const documents = new LRUCache<string, DocumentNode>({ max: 200, maxSize: 4_000_000, sizeCalculation: (_document, text) => text.length });
+  // At most 100 documents: each holds its compiled query (see CompiledOperations), which grows with
+  // the fields it selects, some 100 KiB for a broad one; an app's clients send a few dozen.
+  const documents = new LRUCache<string, DocumentNode>({ max: 100, maxSize: 4_000_000, sizeCalculation: (_document, text) => text.length });
   return (payload) => {
     let document = documents.get(payload.query);
     if (!document) {

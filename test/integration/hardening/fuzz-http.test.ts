@@ -39,7 +39,7 @@ describe('fuzzing over HTTP', () => {
         const { status, text } = await post(body, signedIn ? target.caller.token : undefined);
         hostile.http(status, text, () => show(body));
       }),
-      { numRuns: HOSTILE_RUNS, seed },
+      { numRuns: HOSTILE_RUNS, seed, includeErrorInReport: true },
     );
     const hostileGrowth = (await heapMiB()) - heapBefore;
 
@@ -68,7 +68,7 @@ describe('fuzzing over HTTP', () => {
         if (recent.length > REPLAYED) recent.shift();
         await send(generated, body, anonymous !== 0);
       }),
-      { numRuns: OPERATION_RUNS, seed },
+      { numRuns: OPERATION_RUNS, seed, includeErrorInReport: true },
     );
     const heapWarm = await heapMiB();
     for (const { generated, body, signedIn } of recent) await send(generated, body, signedIn);

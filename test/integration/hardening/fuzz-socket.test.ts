@@ -54,7 +54,7 @@ describe('fuzzing over the socket', () => {
         const outcome = await firstOutcome(await socket(), query, asVariables(variables), QUIET_MS);
         count(hostile, outcome, () => show(query, variables));
       }),
-      { numRuns: HOSTILE_RUNS, seed },
+      { numRuns: HOSTILE_RUNS, seed, includeErrorInReport: true },
     );
 
     const { fields, operation } = schemaOperations(target.schema, ['query', 'mutation', 'subscription'], target.seeds);
@@ -72,7 +72,7 @@ describe('fuzzing over the socket', () => {
           if (outcome.kind === 'answer') await target.caller.follow(generated, outcome.answer);
         }
       }),
-      { numRuns: OPERATION_BATCHES, seed },
+      { numRuns: OPERATION_BATCHES, seed, includeErrorInReport: true },
     );
 
     const params = new Tally();
@@ -86,7 +86,7 @@ describe('fuzzing over the socket', () => {
         else params.closed((await connecting.closed).code, () => JSON.stringify(extra).slice(0, 300));
         await connecting.dispose();
       }),
-      { numRuns: CONNECTION_RUNS, seed },
+      { numRuns: CONNECTION_RUNS, seed, includeErrorInReport: true },
     );
 
     const normal = await within(wsExecute(await socket(), '{ me { id } }'), 5_000, 'a normal query');
