@@ -4,7 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { chatLoader, chatMembersLoader, viewerMembershipLoader } from '../modules/chats/chat.loaders';
 import { uploadLoader } from '../modules/files/upload.loaders';
 import { friendshipWithLoader } from '../modules/friendships/friendship.loaders';
-import { mentionsLoader, messageBySeqLoader, messageLoader, reactionsLoader, reactorsLoader } from '../modules/messages/message.loaders';
+import { messageBySeqLoader, messageLoader, reactionsLoader, reactorsLoader } from '../modules/messages/message.loaders';
 import { unreadMentionsLoader } from '../modules/chats/chat.loaders';
 import type { Sql } from '../db/sql';
 import { onlineLoader, userLoader } from '../modules/users/user.loaders';
@@ -22,7 +22,6 @@ export function createLoaders({ prisma, sql, realtime }: { prisma: PrismaClient;
     viewerMembership: viewerMembershipLoader(prisma, viewerId),
     messageBySeq: messageBySeqLoader(prisma),
     message: messageLoader(prisma),
-    mentions: mentionsLoader(prisma),
     reactions: reactionsLoader(sql, viewerId),
     reactors: reactorsLoader(prisma),
     unreadMentions: unreadMentionsLoader(sql, viewerId),

@@ -62,9 +62,9 @@ export class MessageFieldsResolver {
   @Extensions(SAME_FOR_EVERY_VIEWER)
   @FieldResolver(() => [User])
   mentions(@Root() message: Message, @Ctx() context: Context): User[] | Promise<User[]> {
-    return thenOrNow(viewerOf(message, context), (viewerId) =>
-      thenOrNow(message.extras?.mentioned ?? context.loaders.mentions.load(message.id), (mentioned) => mentioned.map((user) => toUser(user, viewerId))),
-    );
+    const mentioned = message.extras?.mentioned;
+    if (!mentioned) return Promise.all(message.mentionIds.map((id) => userFor(message, context, id)));
+    return thenOrNow(viewerOf(message, context), (viewerId) => mentioned.map((user) => toUser(user, viewerId)));
   }
 
   @FieldResolver(() => [ReactionGroup], { description: 'One group per emoji, in the order each emoji was first used.' })

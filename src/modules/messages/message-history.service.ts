@@ -114,7 +114,7 @@ function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: Hist
     }
   }
   const kept = new Map((row.messages ?? []).map((json) => [json.id, json]));
-  if (wants.mentions) for (const message of messages) message.extras!.mentioned = kept.get(message.id)!.mentionIds!.map((id) => users.get(id)!);
+  if (wants.mentions) for (const message of messages) message.extras!.mentioned = message.mentionIds.map((id) => users.get(id)!);
   if (wants.reactions) {
     const viewers = new Set((row.viewerReactions ?? []).map(({ messageId, emoji }) => `${messageId}\n${emoji}`));
     for (const message of messages) {

@@ -17,7 +17,7 @@ export const NOTHING_MORE: HistoryWants = { replyTo: false, mentions: false, rea
 export type MessageJson = Omit<MessageRow, 'attachments'>;
 
 /** A page's message, with what it keeps of its mentions and reactions when they were wanted. */
-export type PageMessageJson = MessageJson & { mentionIds?: string[]; reactionSummary?: Omit<ReactionSummary, 'viewerReacted'>[] | null };
+export type PageMessageJson = MessageJson & { reactionSummary?: Omit<ReactionSummary, 'viewerReacted'>[] | null };
 
 export interface HistoryRow {
   member: boolean;
@@ -48,7 +48,7 @@ export function historyPage(direction: 'ASC' | 'DESC', wants: HistoryWants): str
   const users = ['SELECT "authorId" FROM page'];
   const ctes = [];
   const columns = [];
-  const kept = [...(wants.mentions ? ['page."mentionIds"'] : []), ...(wants.reactions ? ['page."reactionSummary"'] : [])];
+  const kept = wants.reactions ? ['page."reactionSummary"'] : [];
   if (wants.replyTo) {
     ctes.push(`replied AS (SELECT ${MESSAGE_FIELDS('r')}, ${ATTACHMENTS_JSON_OF('r')} AS "attachments"
   FROM "Message" r WHERE r."id" IN (SELECT "replyToId" FROM page))`);

@@ -16,8 +16,7 @@ import { type Message, messageSelect, type ReadReceipt, toMessage } from './mess
 
 /** Whether the message shows the viewer's own User beyond its author (mentioned, or the author of what it answers): then not a shared view. */
 function concerns(message: Message, viewerId: string): boolean {
-  const extras = message.extras;
-  return extras?.replied?.author.id === viewerId || extras?.mentioned?.some((user) => user.id === viewerId) === true;
+  return message.mentionIds.includes(viewerId) || message.extras?.replied?.author.id === viewerId;
 }
 
 /** Per-event authorization: the viewer is in the chat now (not merely when subscribing), and it is the one asked for. */
@@ -118,21 +117,9 @@ export class MessageFeed implements MessageSource {
           where: { chatId, seq: { gt: afterSeq, ...(beforeSeq !== undefined && { lt: beforeSeq }) } },
           orderBy: { seq: 'asc' },
           take: CATCH_UP_PAGE,
-          select: {
-            ...messageSelect,
-            author: { select: userColumns },
-            chat: { select: chatColumns },
-            replyTo: { select: { ...messageSelect, author: { select: userColumns } } },
-            mentions: { select: { user: { select: userColumns } }, orderBy: { position: 'asc' } },
-          },
+          select: { ...messageSelect, author: { select: userColumns }, chat: { select: chatColumns } },
         })
-        .then((rows) =>
-          rows.map(({ author, chat, replyTo, mentions, ...row }) => {
-            const message = toMessage(row);
-            message.extras = { replied: replyTo && { message: toMessage(replyTo), author: replyTo.author }, mentioned: mentions.map(({ user }) => user) };
-            return { chatId, message, author, chat };
-          }),
-        );
+        .then((rows) => rows.map(({ author, chat, ...row }) => ({ chatId, message: toMessage(row), author, chat })));
     if (beforeSeq === undefined) return read();
     const key = `${chatId} ${afterSeq} ${beforeSeq}`;
     let page = this.pages.get(key);

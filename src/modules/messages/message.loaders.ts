@@ -2,7 +2,6 @@ import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Sql } from '../../db/sql';
 import { MAX_PAGE_SIZE } from '../../server/relay';
-import { type UserRecord, userColumns } from '../users/user.type';
 import { REACTORS_READ } from './reaction.sql';
 import { type Message, messageSelect, type ReactionSummary, toMessage } from './message.type';
 import { REACTIONS_OF_MESSAGES, type ReactionRow } from './reaction.sql';
@@ -33,20 +32,6 @@ export function messageLoader(prisma: PrismaClient): DataLoader<string, Message 
     const rows = await prisma.message.findMany({ where: { id: { in: [...ids] } }, select: messageSelect });
     const byId = new Map(rows.map((row) => [row.id, toMessage(row)]));
     return ids.map((id) => byId.get(id) ?? null);
-  });
-}
-
-/** The users each message mentions, in the order named. */
-export function mentionsLoader(prisma: PrismaClient): DataLoader<string, UserRecord[]> {
-  return new DataLoader(async (messageIds) => {
-    const rows = await prisma.mention.findMany({
-      where: { messageId: { in: [...messageIds] } },
-      select: { messageId: true, user: { select: userColumns } },
-      orderBy: [{ messageId: 'asc' }, { position: 'asc' }],
-    });
-    const byMessage = new Map<string, UserRecord[]>(messageIds.map((id) => [id, []]));
-    for (const row of rows) byMessage.get(row.messageId)?.push(row.user);
-    return messageIds.map((id) => byMessage.get(id) ?? []);
   });
 }
 

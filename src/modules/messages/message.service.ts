@@ -96,7 +96,7 @@ export class MessageService {
     const seq = row.seq!;
     const message: Message = {
       id, chatId: input.chatId, authorId: viewerId, seq, body, clientId, createdAt: row.createdAt!, editedAt: null, deletedAt: null,
-      replyToId: input.replyToId ?? null, pinnedAt: null, pinnedById: null, attachments: row.attachments ?? [],
+      replyToId: input.replyToId ?? null, pinnedAt: null, pinnedById: null, mentionIds: mentions, attachments: row.attachments ?? [],
       extras: { replied: repliedFromJson(row.replyTo), mentioned: (row.mentioned ?? []).map(userFromJson), reactions: [] },
     };
     // A stored message always brings its author and chat along.

@@ -9,7 +9,7 @@ export type MessageRow = MessageRecord;
 
 /** A message's columns, from the row aliased `alias` (see MessageRecord). */
 export const MESSAGE_FIELDS = (alias: string) =>
-  `${alias}."id", ${alias}."chatId", ${alias}."seq", ${alias}."authorId", ${alias}."body", ${alias}."clientId", ${alias}."createdAt", ${alias}."editedAt", ${alias}."deletedAt", ${alias}."replyToId", ${alias}."pinnedAt", ${alias}."pinnedById"`;
+  `${alias}."id", ${alias}."chatId", ${alias}."seq", ${alias}."authorId", ${alias}."body", ${alias}."clientId", ${alias}."createdAt", ${alias}."editedAt", ${alias}."deletedAt", ${alias}."replyToId", ${alias}."pinnedAt", ${alias}."pinnedById", ${alias}."mentionIds"`;
 
 const MESSAGE_COLUMNS = MESSAGE_FIELDS('m');
 

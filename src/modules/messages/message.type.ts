@@ -88,6 +88,9 @@ export class Message implements Node {
 
   pinnedById!: string | null;
 
+  /** Whom it mentions, in the order named: resolved into `mentions`. */
+  mentionIds!: string[];
+
   /** The author and chat when read with the message (a page, a live event): `author` and `chat` then cost no query. */
   sentBy?: User;
 
@@ -173,10 +176,24 @@ export const messageSelect = {
   replyToId: true,
   pinnedAt: true,
   pinnedById: true,
+  mentionIds: true,
   attachments: { select: attachmentColumns, orderBy: { position: 'asc' } },
 } as const;
 
-type MessageColumn = 'id' | 'chatId' | 'authorId' | 'seq' | 'body' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt' | 'replyToId' | 'pinnedAt' | 'pinnedById';
+type MessageColumn =
+  | 'id'
+  | 'chatId'
+  | 'authorId'
+  | 'seq'
+  | 'body'
+  | 'clientId'
+  | 'createdAt'
+  | 'editedAt'
+  | 'deletedAt'
+  | 'replyToId'
+  | 'pinnedAt'
+  | 'pinnedById'
+  | 'mentionIds';
 
 export type MessageRecord = Pick<MessageRow, MessageColumn> & {
   attachments: Pick<AttachmentRow, keyof typeof attachmentColumns>[];
@@ -184,6 +201,6 @@ export type MessageRecord = Pick<MessageRow, MessageColumn> & {
 
 /** The one mapping from a stored message to the API's Message. */
 export function toMessage(row: MessageRecord): Message {
-  const { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, replyToId, pinnedAt, pinnedById, attachments } = row;
-  return { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, replyToId, pinnedAt, pinnedById, attachments };
+  const { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, replyToId, pinnedAt, pinnedById, mentionIds, attachments } = row;
+  return { id, chatId, authorId, seq, body, clientId, createdAt, editedAt, deletedAt, replyToId, pinnedAt, pinnedById, mentionIds, attachments };
 }
