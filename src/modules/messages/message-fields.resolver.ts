@@ -53,7 +53,8 @@ export class MessageFieldsResolver {
     if (!replyToId) return null;
     return thenOrNow(viewerOf(message, context), (viewerId) => {
       const read = message.extras?.replied;
-      const replied = read !== undefined ? read && { ...read.message, sentBy: toUser(read.author, viewerId) } : context.loaders.message.load(replyToId);
+      const replied =
+        read !== undefined ? read && { ...read.message, sentBy: (viewerId !== null && read.message.sentBy) || toUser(read.author, viewerId) } : context.loaders.message.load(replyToId);
       // What a shared view answers is shared as well: its own fields are then shown to nobody in particular.
       return thenOrNow(replied, (answered) => (answered && viewerId === null ? sameForEveryViewer({ ...answered }) : answered));
     });
@@ -62,6 +63,8 @@ export class MessageFieldsResolver {
   @Extensions(SAME_FOR_EVERY_VIEWER)
   @FieldResolver(() => [User])
   mentions(@Root() message: Message, @Ctx() context: Context): User[] | Promise<User[]> {
+    const people = message.extras?.people;
+    if (people) return message.mentionIds.map((id) => people.get(id)!);
     const mentioned = message.extras?.mentioned;
     if (!mentioned) return Promise.all(message.mentionIds.map((id) => userFor(message, context, id)));
     return thenOrNow(viewerOf(message, context), (viewerId) => mentioned.map((user) => toUser(user, viewerId)));
@@ -118,7 +121,7 @@ export class ReactionGroupFieldsResolver {
       const shown = group.userIds.slice(0, size);
       // Read with the page: shown at once.
       const people = group.people;
-      if (people && shown.every((id) => people.has(id))) return shown.map((id) => toUser(people.get(id)!, group.viewerId));
+      if (people && shown.every((id) => people.has(id))) return shown.map((id) => people.get(id)!);
       return Promise.all(shown.map((id) => loadExisting(context.loaders.user, id, 'User')));
     }
     return context.loaders.reactors

@@ -88,33 +88,40 @@ export class MessageHistoryService {
   ): Promise<{ messages: Message[]; clearedSeq: number }> {
     const [row] = await this.sql.query<HistoryRow>(historyPage(range.forward ? 'ASC' : 'DESC', wants), [chatId, viewerId, range.after, range.before, range.size + 1]);
     if (!row!.member) throw new NotFoundError('Chat');
-    const users = new Map((row!.users ?? []).map((user) => [user.id, userFromJson(user)]));
-    if (authors) for (const user of users.values()) authors.prime(user.id, toUser(user, viewerId));
-    return { messages: messagesOf(row!, users, wants, viewerId), clearedSeq: row!.clearedSeq ?? 0 };
+    // Each user the page refers to, shown to the viewer once: every field that names them shares it.
+    const records = new Map((row!.users ?? []).map((user) => [user.id, userFromJson(user)]));
+    const people = new Map([...records.values()].map((user) => [user.id, toUser(user, viewerId)]));
+    if (authors) for (const user of people.values()) authors.prime(user.id, user);
+    return { messages: messagesOf(row!, { records, people }, wants, viewerId), clearedSeq: row!.clearedSeq ?? 0 };
   }
 }
 
 /** The page's messages, oldest first, each with its attachments in order and what was wanted of the rest. */
-function messagesOf(row: HistoryRow, users: Map<string, UserRecord>, wants: HistoryWants, viewerId: string): Message[] {
+function messagesOf(
+  row: HistoryRow,
+  { records, people }: { records: ReadonlyMap<string, UserRecord>; people: ReadonlyMap<string, User> },
+  wants: HistoryWants,
+  viewerId: string,
+): Message[] {
   const messages = (row.messages ?? []).map((json): Message => toMessage({ ...fromJsonTimestamps(json), attachments: [] }));
   messages.sort((a, b) => a.seq - b.seq);
   const byId = new Map(messages.map((message) => [message.id, message]));
   for (const { messageId, position: _position, ...attachment } of row.attachments ?? []) byId.get(messageId)!.attachments.push(attachment);
   for (const message of messages) {
     // Read with the page: the author, and what else was wanted, are shown to the viewer at once.
-    const author = users.get(message.authorId);
-    if (author) message.sentBy = toUser(author, viewerId);
-    if (wants.replyTo || wants.mentions || wants.reactions) message.extras = { viewerId, people: users };
+    message.sentBy = people.get(message.authorId);
+    if (wants.replyTo || wants.mentions || wants.reactions) message.extras = { viewerId, people };
   }
   if (wants.replyTo) {
     const replied = new Map((row.replies ?? []).map((json) => [json.id, toMessage(fromJsonTimestamps(json))]));
     for (const message of messages) {
       const answered = message.replyToId ? replied.get(message.replyToId) : undefined;
-      message.extras!.replied = answered ? { message: answered, author: users.get(answered.authorId)! } : null;
+      // Its author as the viewer sees them (sentBy), and as a record for the rest (shown at once from sentBy).
+      if (answered) answered.sentBy = people.get(answered.authorId);
+      message.extras!.replied = answered ? { message: answered, author: records.get(answered.authorId)! } : null;
     }
   }
   const kept = new Map((row.messages ?? []).map((json) => [json.id, json]));
-  if (wants.mentions) for (const message of messages) message.extras!.mentioned = message.mentionIds.map((id) => users.get(id)!);
   if (wants.reactions) {
     const viewers = new Set((row.viewerReactions ?? []).map(({ messageId, emoji }) => `${messageId}\n${emoji}`));
     for (const message of messages) {

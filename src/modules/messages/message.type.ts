@@ -108,8 +108,8 @@ export class Message implements Node {
 export interface MessageExtras {
   /** The viewer they were read for (a page): the resolvers show them to that viewer at once. */
   viewerId?: string;
-  /** Every user they refer to, by id (a page): reactions' `users` are shown from here. */
-  people?: ReadonlyMap<string, UserRecord>;
+  /** Every user they refer to, by id, as `viewerId` sees them (a page): the fields that name users show them from here. */
+  people?: ReadonlyMap<string, User>;
   /** The message it answers (with its author), null when none; absent: not read. */
   replied?: { message: Message; author: UserRecord } | null;
   /** The users it mentions, in the order the sender named them. */

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { UserRecord } from '../users/user.type';
+import type { User } from '../users/user.type';
 import type { ReactionSummary } from './message.type';
 
 /** One emoji's reactions to a message, as the viewer sees them. */
@@ -23,11 +23,11 @@ export class ReactionGroup {
   /** Whom `users` is shown to, and the reactors' records when they were read along (a page). */
   viewerId!: string;
 
-  people?: ReadonlyMap<string, UserRecord>;
+  people?: ReadonlyMap<string, User>;
 }
 
 /** The one mapping from what was read of an emoji's reactions to the viewer's ReactionGroup. */
-export function toReactionGroup(messageId: string, summary: ReactionSummary, viewerId: string, people?: ReadonlyMap<string, UserRecord>): ReactionGroup {
+export function toReactionGroup(messageId: string, summary: ReactionSummary, viewerId: string, people?: ReadonlyMap<string, User>): ReactionGroup {
   const { emoji, count, userIds, viewerReacted } = summary;
   return { messageId, emoji, count, userIds, reactedByViewer: viewerReacted ?? userIds.includes(viewerId), viewerId, people };
 }
