@@ -16,3 +16,40 @@ export const RequestPasswordResetMutation = graphql(`
     requestPasswordReset(email: $email)
   }
 `);
+
+// The account panel of the signed-in app.
+export const AccountQuery = graphql(`
+  query Account {
+    me {
+      id
+      email
+      emailVerified
+    }
+  }
+`);
+
+export const RequestEmailVerificationMutation = graphql(`
+  mutation RequestEmailVerification {
+    requestEmailVerification
+  }
+`);
+
+export const ChangeEmailMutation = graphql(`
+  mutation ChangeEmail($newEmail: String!, $currentPassword: String!) {
+    changeEmail(newEmail: $newEmail, currentPassword: $currentPassword) {
+      id
+      email
+      emailVerified
+    }
+  }
+`);
+
+export const ExportMyDataMutation = graphql(`
+  mutation ExportMyData {
+    exportMyData {
+      url
+      expiresAt
+      sizeBytes
+    }
+  }
+`);
