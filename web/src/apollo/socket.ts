@@ -100,7 +100,9 @@ export function createLiveSocket(session: Session): LiveSocket {
       window.removeEventListener('online', onOnline);
       clearTimeout(pongTimer);
       wake.dispose();
-      void client.dispose();
+      // While a connection is being refused (a session the server ended), graphql-ws's dispose
+      // rejects with that close: there is nothing left to close then.
+      void Promise.resolve(client.dispose()).catch(() => {});
     },
   };
 }

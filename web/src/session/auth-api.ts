@@ -2,12 +2,13 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { GRAPHQL_URL } from '../apollo/endpoint';
 
-/** A refusal from the API: its `extensions.code`, and the input field it names, if any. */
+/** A refusal from the API: its `extensions.code`, the input field it names and, when RATE_LIMITED, how long to wait. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string,
     readonly field?: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -16,12 +17,13 @@ export class ApiError extends Error {
 
 interface GraphQLBody<TData> {
   data?: TData | null;
-  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; field?: string; retryAfterSeconds?: number } }[];
 }
 
 /**
  * One operation over HTTP, outside Apollo Client: the session's own calls (sign up, log in,
- * refresh, log out), which must not wait on the token they are getting. `serverTime` is the
+ * refresh, log out, reset the password, delete the account), which must not wait on the token they
+ * are getting or outlive the signed-in app, and the account pages that need no sign-in. `serverTime` is the
  * response's Date, so that token lifetimes are counted on this device's clock, skew or not.
  */
 export async function postOperation<TData, TVariables>(
@@ -39,7 +41,10 @@ export async function postOperation<TData, TVariables>(
   });
   const body = (await response.json().catch(() => ({}))) as GraphQLBody<TData>;
   const error = body.errors?.[0];
-  if (error) throw new ApiError(error.message, error.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error.extensions?.field);
+  if (error) {
+    const { code = 'INTERNAL_SERVER_ERROR', field, retryAfterSeconds } = error.extensions ?? {};
+    throw new ApiError(error.message, code, field, retryAfterSeconds);
+  }
   if (!response.ok || !body.data) throw new Error(`The server answered ${response.status}.`);
   const date = Date.parse(response.headers.get('date') ?? '');
   return { data: body.data, serverTime: Number.isNaN(date) ? Date.now() : date };

@@ -45,3 +45,18 @@ export const LogOutMutation = graphql(`
     logOut(refreshToken: $refreshToken)
   }
 `);
+
+// A reset link signs in anew: every other session of the account ends.
+export const ResetPasswordMutation = graphql(`
+  mutation ResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword) {
+      ...AuthPayloadFields
+    }
+  }
+`);
+
+export const DeleteAccountMutation = graphql(`
+  mutation DeleteAccount($currentPassword: String!, $eraseMessages: Boolean!) {
+    deleteAccount(currentPassword: $currentPassword, eraseMessages: $eraseMessages)
+  }
+`);

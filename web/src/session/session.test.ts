@@ -44,8 +44,17 @@ function authPayload(field: string, lifetimeMs = 15 * 60_000) {
   return new Response(JSON.stringify({ data: { [field]: payload } }), { headers: { date: new Date(SERVER_NOW).toUTCString() } });
 }
 
-function refusal(code: string) {
-  return new Response(JSON.stringify({ data: null, errors: [{ message: 'no', extensions: { code } }] }));
+function refusal(code: string, field?: string) {
+  return new Response(JSON.stringify({ data: null, errors: [{ message: 'no', extensions: { code, field } }] }));
+}
+
+/** An answer the test gives when it chooses: a request in flight while something else happens. */
+function held() {
+  let give!: (response: Response) => void;
+  const response = new Promise<Response>((resolve) => {
+    give = resolve;
+  });
+  return { response, give };
 }
 
 let requests: string[];
@@ -156,5 +165,63 @@ describe('the session', () => {
     expect(session.snapshot()).toBeNull();
     expect(session.ended).toBe('logged-out');
     expect(requests).toContain('LogOut');
+  });
+
+  it('signs in with a reset link as it does with a password', async () => {
+    answer = async () => authPayload('resetPassword');
+    const session = new Session(storage, tabs as unknown as Window);
+    await session.resetPassword('link-token', 'a new long passphrase');
+    expect(session.snapshot()?.accessToken).toBe('access-1');
+    expect(new Session(storage, tabs as unknown as Window).snapshot()?.user.username).toBe('ana');
+    expect(requests).toEqual(['ResetPassword']);
+  });
+
+  it('keeps the session a reset link started when the old session’s refresh is refused meanwhile', async () => {
+    const session = await signedIn();
+    const refreshAnswer = held();
+    answer = (operation) => (operation === 'RefreshSession' ? refreshAnswer.response : Promise.resolve(authPayload('resetPassword')));
+    const refreshing = session.refresh('access-1');
+    await session.resetPassword('link-token', 'a new long passphrase');
+    // The reset ended every other session on the server, the one being refreshed too.
+    refreshAnswer.give(refusal('UNAUTHENTICATED'));
+    expect(await refreshing).toBe('access-2');
+    expect(session.snapshot()?.accessToken).toBe('access-2');
+    expect(session.ended).toBeNull();
+  });
+
+  it('ends as deleted when the account is deleted, in this tab and in storage', async () => {
+    const session = await signedIn();
+    answer = async () => new Response(JSON.stringify({ data: { deleteAccount: true } }));
+    await session.deleteAccount('a long passphrase', true);
+    expect(requests).toEqual(['LogIn', 'DeleteAccount']);
+    expect(session.snapshot()).toBeNull();
+    expect(session.ended).toBe('deleted');
+    expect(storage.length).toBe(0);
+  });
+
+  it('still says deleted when the refresh the deletion refused ends after it', async () => {
+    const session = await signedIn();
+    const deleteAnswer = held();
+    const refreshAnswer = held();
+    answer = (operation) => (operation === 'RefreshSession' ? refreshAnswer.response : deleteAnswer.response);
+    const deleting = session.deleteAccount('a long passphrase', false);
+    await vi.advanceTimersByTimeAsync(0);
+    // The server closed the sockets as it deleted the account: one of them asks for a refresh.
+    const refreshing = session.refresh('access-1');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(requests).toEqual(['LogIn', 'DeleteAccount', 'RefreshSession']);
+    deleteAnswer.give(new Response(JSON.stringify({ data: { deleteAccount: true } })));
+    await deleting;
+    refreshAnswer.give(refusal('UNAUTHENTICATED'));
+    expect(await refreshing).toBeNull();
+    expect(session.ended).toBe('deleted');
+  });
+
+  it('stays signed in when the password given to delete the account is wrong', async () => {
+    const session = await signedIn();
+    answer = async () => refusal('BAD_USER_INPUT', 'currentPassword');
+    await expect(session.deleteAccount('not it', false)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'currentPassword' });
+    expect(session.snapshot()?.accessToken).toBe('access-1');
+    expect(session.ended).toBeNull();
   });
 });

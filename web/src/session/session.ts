@@ -1,6 +1,6 @@
 import type { AuthPayloadFieldsFragment, LogInInput, SignUpInput } from '../gql/graphql';
 import { ApiError, postOperation } from './auth-api';
-import { LogInMutation, LogOutMutation, RefreshSessionMutation, SignUpMutation } from './auth.operations';
+import { DeleteAccountMutation, LogInMutation, LogOutMutation, RefreshSessionMutation, ResetPasswordMutation, SignUpMutation } from './auth.operations';
 
 export type SessionUser = AuthPayloadFieldsFragment['user'];
 
@@ -15,8 +15,8 @@ export interface Tokens {
   user: SessionUser;
 }
 
-/** Why the session is over: the user logged out (here or in another tab), or the server ended it. */
-export type SessionEnd = 'logged-out' | 'expired';
+/** Why the session is over: the user logged out (here or in another tab), the server ended it, or the account was deleted. */
+export type SessionEnd = 'logged-out' | 'expired' | 'deleted';
 
 const STORAGE_KEY = 'parley.session';
 const LOCK_NAME = 'parley.session.refresh';
@@ -34,6 +34,8 @@ export class Session {
   private refreshing: Promise<string | null> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Counts every change of tokens: a refusal that arrives after the session moved on is about tokens it no longer holds. */
+  private generation = 0;
   /** Set when the session ended, so the sign-in screen can say why. */
   ended: SessionEnd | null = null;
 
@@ -64,6 +66,29 @@ export class Session {
   async logIn(input: LogInInput): Promise<void> {
     const { data, serverTime } = await postOperation(LogInMutation, { input });
     this.start(data.logIn, serverTime);
+  }
+
+  /**
+   * Sets a new password with a reset link's token, and takes the session it answers with, as
+   * logIn does: the server ended every other session of the account.
+   */
+  async resetPassword(token: string, newPassword: string): Promise<void> {
+    const previous = this.tokens;
+    const { data, serverTime } = await postOperation(ResetPasswordMutation, { token, newPassword });
+    this.start(data.resetPassword, serverTime);
+    // The link was for another account than the one signed in here: that one's session ends too.
+    if (previous && previous.user.id !== data.resetPassword.user.id) {
+      const accessToken = previous.accessExpiresAt > Date.now() ? previous.accessToken : undefined;
+      void postOperation(LogOutMutation, { refreshToken: previous.refreshToken }, accessToken).catch(() => {});
+    }
+  }
+
+  /** Deletes the account (the server ends all its sessions), then the session here, in every tab. */
+  async deleteAccount(currentPassword: string, eraseMessages: boolean): Promise<void> {
+    const accessToken = await this.accessToken();
+    if (!accessToken) throw new ApiError('You are signed out. Log in again to delete your account.', 'UNAUTHENTICATED');
+    await postOperation(DeleteAccountMutation, { currentPassword, eraseMessages }, accessToken);
+    this.end('deleted');
   }
 
   /** Ends the session on the server (when it can be reached) and here, in every tab. */
@@ -105,14 +130,16 @@ export class Session {
     }
     const tokens = stored ?? this.tokens;
     if (!tokens) return null;
+    const generation = this.generation;
     try {
       const { data, serverTime } = await postOperation(RefreshSessionMutation, { refreshToken: tokens.refreshToken });
       this.start(data.refreshSession, serverTime);
       return data.refreshSession.accessToken;
     } catch (error) {
       if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
-        this.end('expired');
-        return null;
+        // Unless, meanwhile, a reset link signed in anew or the account was deleted here.
+        if (this.generation === generation) this.end('expired');
+        return this.tokens?.accessToken ?? null;
       }
       // Offline, or the server is restarting: keep the session and try again soon.
       clearTimeout(this.timer);
@@ -152,6 +179,7 @@ export class Session {
 
   private set(tokens: Tokens | null): void {
     this.tokens = tokens;
+    this.generation += 1;
     this.schedule();
     for (const listener of this.listeners) listener();
   }

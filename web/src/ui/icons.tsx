@@ -52,3 +52,13 @@ export const BellIcon = ({ off = false }: { off?: boolean }) => (
     {off && <path d="M3 3l18 18" />}
   </Icon>
 );
+
+/** Three sliders: settings. */
+export const SettingsIcon = () => (
+  <Icon>
+    <path d="M4 6h3M11 6h9M4 12h9M17 12h3M4 18h1M9 18h11" />
+    <circle cx="9" cy="6" r="2" />
+    <circle cx="15" cy="12" r="2" />
+    <circle cx="7" cy="18" r="2" />
+  </Icon>
+);

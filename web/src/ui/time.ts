@@ -44,3 +44,10 @@ export function lastSeen(iso: string | null): string {
   if (hours < 24) return `last seen ${relative.format(-hours, 'hour')}`;
   return `last seen ${date.format(new Date(iso))}`;
 }
+
+const dateAndTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "5 Mar 2026, 14:05": when a link stops working. */
+export function dateTimeLabel(iso: string): string {
+  return dateAndTime.format(new Date(iso));
+}
