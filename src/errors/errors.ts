@@ -52,6 +52,12 @@ export class ConflictError extends ParleyError {
 
 export class RateLimitedError extends ParleyError {
   constructor(retryAfterSeconds: number) {
-    super(`Too many attempts; try again in ${retryAfterSeconds} seconds.`, 'RATE_LIMITED', { retryAfterSeconds });
+    super(`Too many attempts; try again in ${waitOf(retryAfterSeconds)}.`, 'RATE_LIMITED', { retryAfterSeconds });
   }
+}
+
+/** A wait as people say it: seconds, then minutes, then hours (rounded up, so that it is never too early). */
+export function waitOf(seconds: number): string {
+  const [amount, unit] = seconds < 120 ? [seconds, 'second'] : seconds < 7200 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
 }
