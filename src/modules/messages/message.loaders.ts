@@ -2,7 +2,6 @@ import DataLoader from 'dataloader';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Sql } from '../../db/sql';
 import { MAX_PAGE_SIZE } from '../../server/relay';
-import { REACTORS_READ } from './reaction.sql';
 import { type Message, messageSelect, type ReactionSummary, toMessage } from './message.type';
 import { REACTIONS_OF_MESSAGES, type ReactionRow } from './reaction.sql';
 
@@ -35,12 +34,13 @@ export function messageLoader(prisma: PrismaClient): DataLoader<string, Message 
   });
 }
 
-/** Each message's reactions per emoji in first-use order, with whether the viewer is among them and the first reactors. */
+/** Each message's reactions per emoji in first-use order (its kept summary: the first reactors), with whether the viewer is among them. */
 export function reactionsLoader(sql: Sql, viewerId: () => Promise<string | null>): DataLoader<string, ReactionSummary[]> {
   return new DataLoader(async (messageIds) => {
-    const rows = await sql.query<ReactionRow>(REACTIONS_OF_MESSAGES, [[...messageIds], await viewerId(), REACTORS_READ]);
-    const byMessage = new Map<string, ReactionSummary[]>(messageIds.map((id) => [id, []]));
-    for (const { messageId, ...summary } of rows) byMessage.get(messageId)?.push(summary);
+    const rows = await sql.query<ReactionRow>(REACTIONS_OF_MESSAGES, [[...messageIds], await viewerId()]);
+    const byMessage = new Map(
+      rows.map(({ messageId, summary, viewerEmoji }) => [messageId, (summary ?? []).map((each) => ({ ...each, viewerReacted: viewerEmoji.includes(each.emoji) }))]),
+    );
     return messageIds.map((id) => byMessage.get(id) ?? []);
   });
 }

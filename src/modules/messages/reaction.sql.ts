@@ -7,17 +7,19 @@ export const REACTORS_READ = 10;
 export const MAX_EMOJI_PER_MESSAGE = 20;
 
 /**
- * The reactions of messages $1 (ids), one row per (message, emoji) in first-use order, with whether
- * viewer $2 is among them and the first $3 reactors, earliest first.
+ * The reactions of messages $1 (ids) as each keeps them (its summary, see SUMMARIZE_REACTIONS), with
+ * the emoji viewer $2 reacted with.
  */
 export const REACTIONS_OF_MESSAGES = `
-SELECT x."messageId", x."emoji", count(*)::int AS "count", bool_or(x."userId" = $2) AS "viewerReacted",
-  (array_agg(x."userId" ORDER BY x."createdAt", x."userId"))[1:$3] AS "userIds"
-FROM "Reaction" x WHERE x."messageId" = ANY($1::text[])
-GROUP BY x."messageId", x."emoji"
-ORDER BY x."messageId", min(x."createdAt"), x."emoji"`;
+SELECT m."id" AS "messageId", m."reactionSummary" AS "summary",
+  ARRAY(SELECT x."emoji" FROM "Reaction" x WHERE x."messageId" = m."id" AND x."userId" = $2) AS "viewerEmoji"
+FROM "Message" m WHERE m."id" = ANY($1::text[])`;
 
-export type ReactionRow = ReactionSummary & { messageId: string; viewerReacted: boolean };
+export interface ReactionRow {
+  messageId: string;
+  summary: Omit<ReactionSummary, 'viewerReacted'>[] | null;
+  viewerEmoji: string[];
+}
 
 /**
  * Adds user $2's reaction $3 to message $1, unless they have one with that emoji already, or the

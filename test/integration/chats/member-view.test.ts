@@ -12,7 +12,8 @@ import {
 } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUsers, type TestUser } from '../../helpers/factories';
-import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
+import { startTestServer, type TestServer } from '../../helpers/server';
+import { expectRefused } from '../../helpers/expectations';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -23,11 +24,6 @@ afterAll(() => server.close());
 const UNKNOWN_ID = '01900000-0000-7000-8000-000000000000';
 const users = <TCount extends number>(count: TCount) => signUpUsers(server, count);
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
-
-function expectRefused(result: GraphQLResponse<object>, code: string, field?: string): void {
-  expect(result.data ?? null).toBeNull();
-  expect(result.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-}
 
 async function listIds(viewer: TestUser, archived?: boolean, first = 50): Promise<string[]> {
   const result = await server.request(ChatListViewDocument, { first, archived }, { token: viewer.accessToken });

@@ -12,7 +12,8 @@ import {
 } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUsers, type TestUser } from '../../helpers/factories';
-import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
+import { postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
+import { expectRefused } from '../../helpers/expectations';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -28,11 +29,6 @@ const react = (user: TestUser, messageId: string, emoji: string) => server.reque
 const unreact = (user: TestUser, messageId: string, emoji: string) => server.request(RemoveReactionDocument, { messageId, emoji }, { token: user.accessToken });
 const pin = (user: TestUser, messageId: string) => server.request(PinMessageDocument, { messageId }, { token: user.accessToken });
 const unpin = (user: TestUser, messageId: string) => server.request(UnpinMessageDocument, { messageId }, { token: user.accessToken });
-
-function expectRefused(result: GraphQLResponse<object>, code: string, field?: string): void {
-  expect(result.data ?? null).toBeNull();
-  expect(result.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-}
 
 const reactionsOf = (messageId: string) => prisma().reaction.findMany({ where: { messageId }, orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }] });
 
@@ -115,6 +111,18 @@ describe('reactions', () => {
     // The 13th reactor is past the first ten a page reads, and still sees their own reaction; the 15th person has none.
     expect(await read(null, people[12]!)).toMatchObject({ count: 14, reactedByViewer: true });
     expect(await read(null, people[14]!)).toMatchObject({ count: 14, reactedByViewer: false });
+    // The same, read outside a page (a chat's last message: through the request's loaders).
+    const viaLastMessage = async (viewer: TestUser) => {
+      const query = 'query ($id: ID!) { chat(id: $id) { lastMessage { reactions { emoji count reactedByViewer users { id } } } } }';
+      const result = await postGraphQL<{ chat: { lastMessage: { reactions: { count: number; reactedByViewer: boolean; users: { id: string }[] }[] } } }>(
+        server.url,
+        { query, variables: { id: chatId } },
+        { token: viewer.accessToken },
+      );
+      return result.data!.chat.lastMessage.reactions[0]!;
+    };
+    expect(await viaLastMessage(people[12]!)).toMatchObject({ count: 14, reactedByViewer: true, users: reactors.slice(0, 10).map(({ id }) => ({ id })) });
+    expect(await viaLastMessage(people[14]!)).toMatchObject({ count: 14, reactedByViewer: false });
     const tooMany = await server.request(ReactionUsersDocument, { chatId, first: 101 }, { token: people[0]!.accessToken });
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });

@@ -11,6 +11,7 @@ import {
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUsers, type TestUser } from '../../helpers/factories';
 import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
+import { expectRefused } from '../../helpers/expectations';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -23,11 +24,6 @@ const prisma = () => server.parley.database.prisma;
 const users = <TCount extends number>(count: TCount) => signUpUsers(server, count);
 
 const send = (author: TestUser, input: SendMessageInput) => server.request(SendConversationMessageDocument, { input }, { token: author.accessToken });
-
-function expectRefused(result: GraphQLResponse<object>, code: string, field?: string): void {
-  expect(result.data ?? null).toBeNull();
-  expect(result.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-}
 
 /** Nothing of a refused send is stored: the chat's messages and mentions are as they were. */
 async function expectNothingStored(chatId: string, attempt: () => Promise<GraphQLResponse<object>>, code: string, field: string) {

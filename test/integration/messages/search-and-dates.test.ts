@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationHistoryDocument, DeleteMessageDocument, EditMessageDocument, SearchMessagesDocument } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUsers, type TestUser } from '../../helpers/factories';
-import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
+import { startTestServer, type TestServer } from '../../helpers/server';
+import { expectRefused } from '../../helpers/expectations';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -20,11 +21,6 @@ const bodiesFound = async (viewer: TestUser, query: string, chatId?: string) => 
   expect(result.errors).toBeUndefined();
   return result.data!.searchMessages.edges.map((edge) => edge.node.body);
 };
-
-function expectRefused(result: GraphQLResponse<object>, code: string, field?: string): void {
-  expect(result.data ?? null).toBeNull();
-  expect(result.errors?.[0]?.extensions).toMatchObject({ code, ...(field ? { field } : {}) });
-}
 
 describe('searchMessages', () => {
   let ana: TestUser;

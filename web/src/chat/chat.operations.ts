@@ -6,32 +6,8 @@ import { graphql } from '../gql';
 // reacted, are a fragment of their own (MessageReactions) that `messageAdded` leaves out.
 graphql(`
   fragment MessageFields on Message {
-    id
-    seq
-    body
-    clientId
-    createdAt
-    editedAt
-    deletedAt
+    ...MessagePreview
     pinnedAt
-    attachments {
-      url
-      name
-      mimeType
-      sizeBytes
-      width
-      height
-      thumbnailUrl
-    }
-    author {
-      id
-      username
-      displayName
-      avatarUrl
-    }
-    chat {
-      id
-    }
     replyTo {
       id
       seq

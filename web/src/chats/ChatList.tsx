@@ -1,4 +1,3 @@
-import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useServices } from '../messenger/services';
@@ -9,6 +8,7 @@ import { useClock } from '../ui/useClock';
 import { chatTitle, isMuted } from './chat-display';
 import { ChatListItem } from './ChatListItem';
 import { ChatsQuery } from './chats.operations';
+import { MoreButton } from '../ui/MoreButton';
 
 /** Typing pauses this long before a search is sent. */
 const SEARCH_DELAY_MS = 300;
@@ -81,16 +81,7 @@ export function ChatList({ selectedId, onNewGroup }: { selectedId: string | null
               <ChatListItem key={chat.id} chat={chat} viewerId={user.id} selected={chat.id === selectedId} muted={isMuted(chat, now)} />
             ))}
           </ul>
-          {pageInfo?.hasNextPage && (
-            <button
-              type="button"
-              className="button button-quiet more"
-              disabled={networkStatus === NetworkStatus.fetchMore}
-              onClick={() => void fetchMore({ variables: { after: pageInfo.endCursor } })}
-            >
-              {networkStatus === NetworkStatus.fetchMore ? 'Loading…' : 'Show older chats'}
-            </button>
-          )}
+          <MoreButton pageInfo={pageInfo} networkStatus={networkStatus} fetchMore={fetchMore} label="Show older chats" />
         </>
       )}
     </section>

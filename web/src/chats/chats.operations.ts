@@ -1,8 +1,9 @@
 import { graphql } from '../gql';
 
-// A chat's last message in the list: MessageFields without replies and mentions (a chat list
-// page stays within Parley's depth limit). Its attachments' fields are MessageFields' own, since
-// a message's attachments are replaced whole by whichever answer brings them (cache.ts).
+// A chat's last message in the list, and the core of MessageFields (which adds the pin, the reply
+// and the mentions): without those, a chat list page stays within Parley's depth limit. Its
+// attachments' fields are MessageFields' own, since a message's attachments are replaced whole by
+// whichever answer brings them (cache.ts).
 graphql(`
   fragment MessagePreview on Message {
     id

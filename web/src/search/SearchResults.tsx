@@ -1,4 +1,3 @@
-import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { displayName } from '../chats/chat-display';
 import { chatPath } from '../messenger/useRoute';
@@ -6,6 +5,7 @@ import { Empty, ErrorNotice, Loading } from '../ui/Status';
 import { shortTime } from '../ui/time';
 import { Highlight } from './Highlight';
 import { SearchMessagesQuery } from './search.operations';
+import { MoreButton } from '../ui/MoreButton';
 
 interface SearchResultsProps {
   query: string;
@@ -59,16 +59,7 @@ export function SearchResults({ query, viewerId, chatTitles }: SearchResultsProp
           );
         })}
       </ul>
-      {pageInfo?.hasNextPage && (
-        <button
-          type="button"
-          className="button button-quiet more"
-          disabled={networkStatus === NetworkStatus.fetchMore}
-          onClick={() => void fetchMore({ variables: { after: pageInfo.endCursor } })}
-        >
-          {networkStatus === NetworkStatus.fetchMore ? 'Loading…' : 'More results'}
-        </button>
-      )}
+      <MoreButton pageInfo={pageInfo} networkStatus={networkStatus} fetchMore={fetchMore} label="More results" />
     </>
   );
 }
