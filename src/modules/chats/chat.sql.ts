@@ -1,5 +1,5 @@
 import { jsonTimestamp } from '../../db/sql';
-import { ATTACHMENT_JSON } from '../messages/message.sql';
+import { ATTACHMENTS_JSON_OF, MESSAGE_JSON } from '../messages/message.sql';
 import { USER_JSON } from '../users/user.sql';
 import type { Chat } from './chat.type';
 
@@ -31,12 +31,10 @@ export const CHAT_LIST = `
 SELECT c."id", c."kind"::text AS "kind", c."name", c."createdAt", c."lastActivityAt", c."lastSeq", a."activity", a."pinned",
   ${MEMBER_JSON('m')} AS "viewerMember",
   CASE WHEN $7::boolean THEN (
-    SELECT json_build_object('id', lm."id", 'chatId', lm."chatId", 'authorId', lm."authorId", 'seq', lm."seq", 'body', lm."body",
-      'clientId', lm."clientId", 'createdAt', lm."createdAt", 'editedAt', lm."editedAt", 'deletedAt', lm."deletedAt",
-      'attachments', COALESCE((
-        SELECT json_agg(${ATTACHMENT_JSON('at')} ORDER BY at."position")
-        FROM "Attachment" at WHERE at."messageId" = lm."id"), '[]'::json),
-      'author', CASE WHEN $8::boolean THEN (SELECT ${USER_JSON('au')} FROM "User" au WHERE au."id" = lm."authorId") END)
+    SELECT ${MESSAGE_JSON('lm', {
+      attachments: ATTACHMENTS_JSON_OF('lm'),
+      author: `CASE WHEN $8::boolean THEN (SELECT ${USER_JSON('au')} FROM "User" au WHERE au."id" = lm."authorId") END`,
+    })}
     FROM "Message" lm WHERE lm."chatId" = c."id" AND lm."seq" = c."lastSeq" AND lm."seq" > m."clearedSeq") END AS "lastMessage",
   CASE WHEN $9::boolean THEN (
     SELECT json_agg(json_build_object('member', ${MEMBER_JSON('cm')}, 'user', CASE WHEN $10::boolean THEN ${USER_JSON('mu')} END)

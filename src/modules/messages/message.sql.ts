@@ -7,9 +7,14 @@ import { type Attachment, attachmentColumns, type MessageRecord } from './messag
 /** A message row with its attachments (a JSON array, in position order). */
 export type MessageRow = MessageRecord;
 
+const MESSAGE_COLUMN_NAMES = ['id', 'chatId', 'seq', 'authorId', 'body', 'clientId', 'createdAt', 'editedAt', 'deletedAt', 'replyToId', 'pinnedAt', 'pinnedById', 'mentionIds'] as const;
+
 /** A message's columns, from the row aliased `alias` (see MessageRecord). */
-export const MESSAGE_FIELDS = (alias: string) =>
-  `${alias}."id", ${alias}."chatId", ${alias}."seq", ${alias}."authorId", ${alias}."body", ${alias}."clientId", ${alias}."createdAt", ${alias}."editedAt", ${alias}."deletedAt", ${alias}."replyToId", ${alias}."pinnedAt", ${alias}."pinnedById", ${alias}."mentionIds"`;
+export const MESSAGE_FIELDS = (alias: string) => MESSAGE_COLUMN_NAMES.map((column) => `${alias}."${column}"`).join(', ');
+
+/** The same columns as the keys of a JSON object (read back with `fromJsonTimestamps`), for `extra` keys and values besides. */
+export const MESSAGE_JSON = (alias: string, extra: Record<string, string> = {}) =>
+  `json_build_object(${[...MESSAGE_COLUMN_NAMES.map((column) => `'${column}', ${alias}."${column}"`), ...Object.entries(extra).map(([key, value]) => `'${key}', ${value}`)].join(', ')})`;
 
 const MESSAGE_COLUMNS = MESSAGE_FIELDS('m');
 

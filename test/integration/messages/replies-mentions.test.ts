@@ -4,13 +4,14 @@ import {
   ConversationHistoryDocument,
   DeleteMessageDocument,
   MarkChatReadDocument,
+  PinMessageDocument,
   SendConversationMessageDocument,
   type SendMessageInput,
   UnreadSummaryDocument,
 } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUsers, type TestUser } from '../../helpers/factories';
-import { type GraphQLResponse, startTestServer, type TestServer } from '../../helpers/server';
+import { type GraphQLResponse, postGraphQL, startTestServer, type TestServer } from '../../helpers/server';
 import { expectRefused } from '../../helpers/expectations';
 
 let server: TestServer;
@@ -111,6 +112,34 @@ describe('mentions', () => {
     for (const mentionUserIds of [[outsider.id], [ana.id, UNKNOWN_ID], Array.from({ length: 51 }, () => ana.id)]) {
       await expectNothingStored(chatId, () => send(owner, { chatId, body: 'hi', mentionUserIds }), 'BAD_USER_INPUT', 'mentionUserIds');
     }
+  });
+});
+
+describe("a chat's last message", () => {
+  it('shows its reply, mentions and pin alike in the chat list and in the chat', async () => {
+    const [owner, ana] = await users(2);
+    const chatId = await createGroup(server, owner, [ana]);
+    const original = await sendMessage(server, ana, chatId, { body: 'Lunch?' });
+    const last = await sendMessage(server, owner, chatId, { body: '@ana yes', replyToId: original.id, mentionUserIds: [ana.id] });
+    await server.request(PinMessageDocument, { messageId: last.id }, { token: owner.accessToken });
+    const fields = 'lastMessage { id replyTo { id body } mentions { id } pinnedAt pinnedBy { id } }';
+    type LastMessage = { id: string; replyTo: { id: string; body: string }; mentions: { id: string }[]; pinnedAt: string | null; pinnedBy: { id: string } | null };
+    const list = await postGraphQL<{ chats: { nodes: { id: string; lastMessage: LastMessage }[] } }>(
+      server.url,
+      { query: `{ chats(first: 5) { nodes { id ${fields} } } }` },
+      { token: ana.accessToken },
+    );
+    const one = await postGraphQL<{ chat: { lastMessage: LastMessage } }>(
+      server.url,
+      { query: `query ($id: ID!) { chat(id: $id) { ${fields} } }`, variables: { id: chatId } },
+      { token: ana.accessToken },
+    );
+    expect(list.errors).toBeUndefined();
+    expect(one.errors).toBeUndefined();
+    const expected = { id: last.id, replyTo: { id: original.id, body: 'Lunch?' }, mentions: [{ id: ana.id }], pinnedBy: { id: owner.id } };
+    expect(one.data!.chat.lastMessage).toMatchObject(expected);
+    expect(one.data!.chat.lastMessage.pinnedAt).not.toBeNull();
+    expect(list.data!.chats.nodes.find((chat) => chat.id === chatId)!.lastMessage).toEqual(one.data!.chat.lastMessage);
   });
 });
 
