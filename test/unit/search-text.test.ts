@@ -12,6 +12,10 @@ describe('foldWord', () => {
   it('drops case and accents, those Unicode decomposes and those it does not', () => {
     expect(['Crème', 'BRÛLÉE', 'Łódź', 'Straße', 'Ærø'].map(foldWord)).toEqual(['creme', 'brulee', 'lodz', 'strasse', 'aero']);
   });
+
+  it('folds plain ASCII words to lower case only', () => {
+    expect(['Deploy', 'ABC123', 'x'].map(foldWord)).toEqual(['deploy', 'abc123', 'x']);
+  });
 });
 
 describe('highlight', () => {

@@ -21,23 +21,20 @@ CREATE FUNCTION parley_chat_search_vector(chat text, body text) RETURNS tsvector
 
 -- A search's words in the given chats: a message matches when it is in one of them and holds every
 -- word, the last one also as a prefix; each word folded as the vector folds the body's (accents
--- dropped, lower case, only letters and digits kept), once, then put after each chat's key. Null
--- when no word is left.
+-- dropped, lower case, only letters and digits kept). The words are folded and joined once, each
+-- behind a "#" (a folded word holds only letters and digits, so "'#" marks exactly where a word
+-- starts), and each chat's copy puts the chat's key there. Null when no word is left.
 CREATE FUNCTION parley_chat_search_query(chats text[], words text[]) RETURNS tsquery
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   AS $$
-    WITH folded AS MATERIALIZED (
-      SELECT f.word, f.n = cardinality(words) AS prefix, f.n
+    WITH terms AS MATERIALIZED (
+      SELECT string_agg(quote_literal('#' || f.word) || CASE WHEN f.n = cardinality(words) THEN ':*' ELSE '' END, ' & ' ORDER BY f.n) AS terms
       FROM (SELECT lower(regexp_replace(public.parley_unaccent(u.word), '[^[:alnum:]]+', '', 'g')) AS word, u.n FROM unnest(words) WITH ORDINALITY AS u(word, n)) f
       WHERE f.word <> ''
     )
-    SELECT string_agg('(' || t.terms || ')', ' | ')::tsquery
-    FROM unnest(chats) AS chat(id)
-    CROSS JOIN LATERAL (SELECT public.parley_chat_key(chat.id) AS key) k
-    CROSS JOIN LATERAL (
-      SELECT string_agg(quote_literal(k.key || w.word) || CASE WHEN w.prefix THEN ':*' ELSE '' END, ' & ' ORDER BY w.n) AS terms FROM folded w
-    ) t
-    WHERE t.terms IS NOT NULL
+    SELECT string_agg('(' || replace(terms.terms, '''#', '''' || public.parley_chat_key(chat.id)) || ')', ' | ')::tsquery
+    FROM terms, unnest(chats) AS chat(id)
+    WHERE terms.terms IS NOT NULL
   $$;
 
 ALTER TABLE "Message" ADD COLUMN "searchVector" tsvector GENERATED ALWAYS AS (public.parley_chat_search_vector("chatId", "body")) STORED;

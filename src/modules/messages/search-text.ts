@@ -4,8 +4,12 @@ const WORD = /[\p{L}\p{N}]+/gu;
 /** Letters that lose their accent in the database (unaccent) but have no decomposition of their own in Unicode. */
 const UNDECOMPOSED: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ħ: 'h', ı: 'i', þ: 'th', ð: 'd' };
 
+/** A word of ASCII characters only: nothing to drop but case. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** A word as search compares it: lower-cased, without accents. */
 export function foldWord(word: string): string {
+  if (ASCII.test(word)) return word.toLowerCase();
   return word
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
