@@ -14,10 +14,17 @@ CREATE FUNCTION parley_chat_key(text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
   AS $$ SELECT left(md5($1), 8) || '/' $$;
 
--- A message's words as search looks them up: each of the body's words (parley_search_vector) after its chat's key.
+-- A message's words as search looks them up: each of the body's words (parley_search_vector) after
+-- its chat's key. A word that would not fit a lexeme (2,047 bytes) with the key is left out, as
+-- to_tsvector leaves out longer ones: a query (at most 200 characters) never names it anyway.
 CREATE FUNCTION parley_chat_search_vector(chat text, body text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT array_to_tsvector(ARRAY(SELECT public.parley_chat_key(chat) || w.lexeme FROM unnest(public.parley_search_vector(body)) w)) $$;
+  AS $$
+    SELECT array_to_tsvector(ARRAY(
+      SELECT k.key || w.lexeme
+      FROM (SELECT public.parley_chat_key(chat) AS key) k, unnest(public.parley_search_vector(body)) w
+      WHERE octet_length(k.key) + octet_length(w.lexeme) <= 2047))
+  $$;
 
 -- A search's words in the given chats: a message matches when it is in one of them and holds every
 -- word, the last one also as a prefix; each word folded as the vector folds the body's (accents

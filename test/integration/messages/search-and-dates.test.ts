@@ -85,6 +85,19 @@ describe('searchMessages', () => {
     expect(await bodiesFound(two, 'annual numbers')).toEqual(['annual numbers final']);
   });
 
+  it('stores a message whose word is too long to index, found by its other words', async () => {
+    const [one, two] = await signUpUsers(server, 2);
+    const chat = await openPrivateChat(server, one, two);
+    // Words up to 2,047 bytes are indexed alone; behind a chat's key the longest ones no longer fit.
+    const body = `giant ${'x'.repeat(2_044)} word`;
+    await sendMessage(server, one, chat, { body });
+    const short = await sendMessage(server, one, chat, { body: 'short' });
+    const edited = await server.request(EditMessageDocument, { messageId: short.id, body: `tall ${'y'.repeat(2_030)}` }, { token: one.accessToken });
+    expect(edited.errors).toBeUndefined();
+    expect(await bodiesFound(two, 'giant word')).toEqual([body]);
+    expect(await bodiesFound(two, `tall ${'y'.repeat(150)}`)).toHaveLength(1);
+  });
+
   it('pages newest first with cursors, without skipping or repeating', async () => {
     const [one, two] = await signUpUsers(server, 2);
     const chat = await openPrivateChat(server, one, two);
