@@ -20,22 +20,24 @@ const SEARCH = `query Search($query: String!) {
 /**
  * Parley's search statement (src/modules/messages/message-search.sql.ts) as it runs for a first
  * page of all the viewer's chats, with the authors' names joined in as S5's baseline does: $1
- * viewer, $2 the query's words, $3 rows. The words are looked up in the viewer's chats through
- * the same index and function as Parley's, the last one as a prefix.
+ * viewer, $2 the query's words, $3 rows. The words are folded and joined into a tsquery exactly as
+ * Parley does, the last one as a prefix.
  */
 const DIRECT_SEARCH = `
-WITH viewer AS MATERIALIZED (
-  SELECT cm."chatId", cm."clearedSeq" FROM "ChatMember" cm WHERE cm."userId" = $1
-), found AS MATERIALIZED (
-  SELECT m."id", m."chatId", m."seq", m."authorId", m."body", m."createdAt" FROM "Message" m
-  WHERE m."searchVector" @@ (SELECT public.parley_chat_search_query(array_agg(v."chatId"), $2::text[]) FROM viewer v) AND m."deletedAt" IS NULL
+WITH words AS (
+  SELECT regexp_replace(public.parley_unaccent(w."word"), '[^[:alnum:]]+', '', 'g') AS "word", w."n"
+  FROM unnest($2::text[]) WITH ORDINALITY AS w("word", "n")
+), terms AS (
+  SELECT to_tsquery('simple', string_agg(quote_literal("word") || CASE WHEN "n" = cardinality($2::text[]) THEN ':*' ELSE '' END, ' & ' ORDER BY "n")) AS "query"
+  FROM words WHERE "word" <> ''
 )
-SELECT found."id", found."chatId", found."body", found."createdAt", u."username",
-  COALESCE((SELECT json_agg(a ORDER BY a."position") FROM "Attachment" a WHERE a."messageId" = found."id"), '[]'::json) AS "attachments"
-FROM found
-JOIN viewer v ON v."chatId" = found."chatId" AND found."seq" > v."clearedSeq"
-JOIN "User" u ON u."id" = found."authorId"
-ORDER BY found."createdAt" DESC, found."id" DESC
+SELECT m."id", m."chatId", m."body", m."createdAt", u."username",
+  COALESCE((SELECT json_agg(a ORDER BY a."position") FROM "Attachment" a WHERE a."messageId" = m."id"), '[]'::json) AS "attachments"
+FROM terms, "ChatMember" cm
+JOIN "Message" m ON m."chatId" = cm."chatId"
+JOIN "User" u ON u."id" = m."authorId"
+WHERE cm."userId" = $1 AND m."searchVector" @@ terms."query" AND m."seq" > cm."clearedSeq" AND m."deletedAt" IS NULL
+ORDER BY m."createdAt" DESC, m."id" DESC
 LIMIT $3`;
 
 /**

@@ -99,7 +99,7 @@ async function connect(options: DatabaseOptions, logger: Logger, timing: QueryTi
     // The hot paths' pool: their few statements are prepared once per connection, and each is keyed
     // by ids, so one generic plan serves every call. Left to choose, PostgreSQL plans them again on
     // every call (a custom plan looks cheaper), which costs more than running them. Prisma's
-    // statements keep the default.
+    // statements keep the default: a search's plan may depend on its values.
     const hot = new pg.Pool({ ...connection, options: '-c TimeZone=UTC -c plan_cache_mode=force_generic_plan' });
     for (const each of [driver, hot]) {
       // An idle connection the server ends (a restart, a failover) is dropped; the next query opens another.
@@ -111,7 +111,7 @@ async function connect(options: DatabaseOptions, logger: Logger, timing: QueryTi
     return {
       adapter: new PrismaPg(driver),
       migrationAdapter: postgresMigrationAdapter(options.databaseUrl, pool),
-      sql: postgresSql(hot, options.onQuery, timing),
+      sql: postgresSql(hot, driver, options.onQuery, timing),
       closeDriver: async () => {
         await Promise.all([driver.end(), hot.end()]);
       },

@@ -9,7 +9,16 @@ import type { QueryTiming } from './database';
  */
 export interface Sql {
   /** Runs one statement with `$1`-style parameters and returns its rows. */
-  query<TRow>(text: string, values?: unknown[]): Promise<TRow[]>;
+  query<TRow>(text: string, values?: unknown[], options?: QueryOptions): Promise<TRow[]>;
+}
+
+export interface QueryOptions {
+  /**
+   * Plan the statement for this call's values, every call. The hot paths' statements are keyed by
+   * ids and keep one generic plan; a search's best plan depends on its words (a rare one: the
+   * text index; a common one: the viewer's chats, newest first), which a generic plan cannot see.
+   */
+  planEachCall?: boolean;
 }
 
 const TIMESTAMP_OID = 1114;
@@ -27,8 +36,12 @@ export function jsonTimestamp<TValue extends Date | string | null | undefined>(v
 /** Distinct statement texts that get a prepared statement on each connection; the rest are parsed every time. */
 const PREPARED_STATEMENTS_MAX = 200;
 
-/** The hot paths' route on PostgreSQL: `pool` runs with generic plans (see openDatabase). */
-export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void, timing?: QueryTiming): Sql {
+/**
+ * The hot paths' route on PostgreSQL: `pool` runs with generic plans (see openDatabase); statements
+ * planned each call run unnamed on `plannedPool`, whose sessions keep PostgreSQL's default plan
+ * choice (an unnamed statement is parsed, and so planned, anew every time).
+ */
+export function postgresSql(pool: pg.Pool, plannedPool: pg.Pool, onQuery?: (text: string, values: unknown[]) => void, timing?: QueryTiming): Sql {
   // The hot paths' texts are few and fixed: each is parsed and planned once per connection, and
   // later runs send only its name and values (a fraction of the bytes and of the server's work).
   const names = new Map<string, string>();
@@ -42,11 +55,11 @@ export function postgresSql(pool: pg.Pool, onQuery?: (text: string, values: unkn
       oid === TIMESTAMP_OID ? parseTimestamp : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
   };
   return {
-    async query<TRow>(text: string, values: unknown[] = []) {
+    async query<TRow>(text: string, values: unknown[] = [], options?: QueryOptions) {
       onQuery?.(text, values);
       const started = performance.now();
       try {
-        const result = await pool.query({ name: nameOf(text), text, values, types });
+        const result = options?.planEachCall ? await plannedPool.query({ text, values, types }) : await pool.query({ name: nameOf(text), text, values, types });
         return result.rows as TRow[];
       } finally {
         timing?.('sql', (performance.now() - started) / 1000);

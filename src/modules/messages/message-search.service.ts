@@ -36,7 +36,7 @@ export class MessageSearchService {
       cursor ? new Date(cursor[0]).toISOString() : null,
       cursor ? cursor[1] : null,
       size + 1,
-    ]);
+    ], { planEachCall: true });
     const edges = rows.slice(0, size).map((row) => {
       const node: Message = { ...toMessage(row), sentBy: toUser(userFromJson(row.author), viewerId), sentIn: chatFromJson(row.chat) };
       return { node, cursor: encodeCursor([node.createdAt.getTime(), node.id]), highlight: highlight(node.body ?? '', words) };

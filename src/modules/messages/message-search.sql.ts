@@ -7,23 +7,20 @@ import { ATTACHMENTS_JSON_OF, MESSAGE_FIELDS, type MessageRow } from './message.
  * searchMessages: viewer $1's messages (in chat $3 only, when given) that hold every word of $2,
  * the last one also as a prefix, compared as the search vector holds them (accents dropped, lower
  * case); past what the viewer cleared, never deleted ones; newest first, after the cursor ($4 time,
- * $5 id), $6 rows; attachments, author and chat read for those rows only.
- * The words are looked up in the viewer's chats only (parley_chat_search_query, the
- * search_within_chats migration): one scan of the GIN index, whose cost follows the viewer's
- * matching messages, not the whole table's. `found` is kept apart (MATERIALIZED) so that the
- * planner runs that one scan instead of one per chat.
+ * $5 id), $6 rows; attachments, author and chat read for those rows only. Run planned for its words (see
+ * QueryOptions.planEachCall): parley_search_query (the conversations migration) is immutable, so
+ * the planner works the words' tsquery out first and sees how common they are: rare words are found
+ * through the GIN index on the search vector, common ones by walking the viewer's chats.
  */
 export const SEARCH_MESSAGES = `
-WITH viewer AS MATERIALIZED (
-  SELECT cm."chatId", cm."clearedSeq" FROM "ChatMember" cm WHERE cm."userId" = $1 AND ($3::text IS NULL OR cm."chatId" = $3::text)
-), found AS MATERIALIZED (
+WITH hits AS (
   SELECT ${MESSAGE_FIELDS('m')}
-  FROM "Message" m
-  WHERE m."searchVector" @@ (SELECT public.parley_chat_search_query(array_agg(v."chatId"), $2::text[]) FROM viewer v)
-    AND m."deletedAt" IS NULL AND ($4::timestamp IS NULL OR (m."createdAt", m."id") < ($4::timestamp, $5::text))
-), hits AS (
-  SELECT found.* FROM found JOIN viewer v ON v."chatId" = found."chatId" AND found."seq" > v."clearedSeq"
-  ORDER BY found."createdAt" DESC, found."id" DESC
+  FROM "ChatMember" cm
+  JOIN "Message" m ON m."chatId" = cm."chatId"
+  WHERE cm."userId" = $1 AND ($3::text IS NULL OR cm."chatId" = $3::text)
+    AND m."searchVector" @@ public.parley_search_query($2::text[]) AND m."seq" > cm."clearedSeq" AND m."deletedAt" IS NULL
+    AND ($4::timestamp IS NULL OR (m."createdAt", m."id") < ($4::timestamp, $5::text))
+  ORDER BY m."createdAt" DESC, m."id" DESC
   LIMIT $6
 )
 SELECT hits.*, ${ATTACHMENTS_JSON_OF('hits')} AS "attachments", ${USER_JSON('u')} AS "author",

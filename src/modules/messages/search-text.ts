@@ -5,7 +5,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
 const UNDECOMPOSED: Record<string, string> = { ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ħ: 'h', ı: 'i', þ: 'th', ð: 'd' };
 
 /** A word of ASCII characters only: nothing to drop but case. */
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** A word as search compares it: lower-cased, without accents. */
 export function foldWord(word: string): string {
