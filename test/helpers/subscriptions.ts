@@ -14,6 +14,12 @@ export type SignedInClient = Client & {
   connected: Promise<boolean>;
   /** Whether the socket has closed, read synchronously. */
   isClosed(): boolean;
+  /**
+   * Closes the client. graphql-ws's own dispose waits for a connection attempt in flight (a closed
+   * client asked for something connects again) and rejects with its close event when the server
+   * refuses it (4403 for an ended session); the socket is gone either way, so this one never rejects.
+   */
+  dispose(): Promise<void>;
 };
 
 /**
@@ -43,7 +49,15 @@ export function signedInClient(server: TestServer, accessToken: string, params: 
       },
     },
   });
-  return Object.assign(client, { closed: closedPromise, connected, isClosed: () => closed });
+  const dispose = client.dispose;
+  return Object.assign(client, {
+    closed: closedPromise,
+    connected,
+    isClosed: () => closed,
+    dispose: async () => {
+      await Promise.resolve(dispose()).catch(() => {});
+    },
+  });
 }
 
 /** Rejects with `what` when `promise` has not settled within `timeoutMs`. */
