@@ -33,6 +33,13 @@ export function jsonTimestamp<TValue extends Date | string | null | undefined>(v
   return typeof value === 'string' ? new Date(`${value}Z`) : (value as Exclude<TValue, string>);
 }
 
+/** Columns `names` of the row aliased `alias`, for a SELECT list. */
+export const columnsOf = (alias: string, names: readonly string[]) => names.map((name) => `${alias}."${name}"`).join(', ');
+
+/** Columns `names` of the row aliased `alias` as one JSON object keyed by name, with `extra` keys and SQL values besides. */
+export const jsonObjectOf = (alias: string, names: readonly string[], extra: Record<string, string> = {}) =>
+  `json_build_object(${[...names.map((name) => `'${name}', ${alias}."${name}"`), ...Object.entries(extra).map(([key, value]) => `'${key}', ${value}`)].join(', ')})`;
+
 /** Distinct statement texts that get a prepared statement on each connection; the rest are parsed every time. */
 const PREPARED_STATEMENTS_MAX = 200;
 

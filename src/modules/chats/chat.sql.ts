@@ -1,7 +1,7 @@
-import { jsonTimestamp } from '../../db/sql';
+import { jsonObjectOf, jsonTimestamp } from '../../db/sql';
 import { ATTACHMENTS_JSON_OF, MESSAGE_JSON } from '../messages/message.sql';
 import { USER_JSON } from '../users/user.sql';
-import type { Chat } from './chat.type';
+import { type Chat, chatMemberColumns } from './chat.type';
 
 /** What a chat list page reads besides the chats themselves, as the operation selected it. */
 export interface ChatListWants {
@@ -12,10 +12,8 @@ export interface ChatListWants {
   unreadMentionCount: boolean;
 }
 
-const MEMBER_JSON = (alias: string) => `json_build_object('chatId', ${alias}."chatId", 'userId', ${alias}."userId",
-  'role', ${alias}."role", 'joinedAt', ${alias}."joinedAt", 'lastReadSeq', ${alias}."lastReadSeq",
-  'lastDeliveredSeq', ${alias}."lastDeliveredSeq", 'mutedUntil', ${alias}."mutedUntil", 'archived', ${alias}."archived",
-  'pinnedAt', ${alias}."pinnedAt", 'clearedSeq', ${alias}."clearedSeq", 'hidden', ${alias}."hidden")`;
+/** A membership as a JSON object (chatMemberColumns), from the row aliased `alias`. */
+const MEMBER_JSON = (alias: string) => jsonObjectOf(alias, Object.keys(chatMemberColumns));
 
 /**
  * A page of viewer $1's chats as of snapshot $2: the ones they pinned first (most recently pinned

@@ -121,12 +121,11 @@ function messagesOf(
       message.extras!.replied = answered ? { message: answered, author: records.get(answered.authorId)! } : null;
     }
   }
-  const kept = new Map((row.messages ?? []).map((json) => [json.id, json]));
   if (wants.reactions) {
     const viewers = new Set((row.viewerReactions ?? []).map(({ messageId, emoji }) => `${messageId}\n${emoji}`));
-    for (const message of messages) {
-      message.extras!.reactions = (kept.get(message.id)!.reactionSummary ?? []).map(
-        (summary): ReactionSummary => ({ ...summary, viewerReacted: summary.userIds.includes(viewerId) || viewers.has(`${message.id}\n${summary.emoji}`) }),
+    for (const { id, reactionSummary } of row.messages ?? []) {
+      byId.get(id)!.extras!.reactions = (reactionSummary ?? []).map(
+        (summary): ReactionSummary => ({ ...summary, viewerReacted: summary.userIds.includes(viewerId) || viewers.has(`${id}\n${summary.emoji}`) }),
       );
     }
   }

@@ -1,30 +1,29 @@
-import { jsonTimestamp } from '../../db/sql';
+import { columnsOf, jsonObjectOf, jsonTimestamp } from '../../db/sql';
 import type { Chat } from '../chats/chat.type';
 import { USER_JSON } from '../users/user.sql';
 import type { UserRecord } from '../users/user.type';
-import { type Attachment, attachmentColumns, type MessageRecord } from './message.type';
+import { type Attachment, attachmentColumns, messageColumns, type MessageRecord } from './message.type';
 
 /** A message row with its attachments (a JSON array, in position order). */
 export type MessageRow = MessageRecord;
 
-const MESSAGE_COLUMN_NAMES = ['id', 'chatId', 'seq', 'authorId', 'body', 'clientId', 'createdAt', 'editedAt', 'deletedAt', 'replyToId', 'pinnedAt', 'pinnedById', 'mentionIds'] as const;
+const MESSAGE_COLUMN_NAMES = Object.keys(messageColumns);
 
 /** A message's columns, from the row aliased `alias` (see MessageRecord). */
-export const MESSAGE_FIELDS = (alias: string) => MESSAGE_COLUMN_NAMES.map((column) => `${alias}."${column}"`).join(', ');
+export const MESSAGE_FIELDS = (alias: string) => columnsOf(alias, MESSAGE_COLUMN_NAMES);
 
-/** The same columns as the keys of a JSON object (read back with `fromJsonTimestamps`), for `extra` keys and values besides. */
-export const MESSAGE_JSON = (alias: string, extra: Record<string, string> = {}) =>
-  `json_build_object(${[...MESSAGE_COLUMN_NAMES.map((column) => `'${column}', ${alias}."${column}"`), ...Object.entries(extra).map(([key, value]) => `'${key}', ${value}`)].join(', ')})`;
+/** The same columns as a JSON object (read back with `fromJsonTimestamps`), with `extra` keys and values besides. */
+export const MESSAGE_JSON = (alias: string, extra?: Record<string, string>) => jsonObjectOf(alias, MESSAGE_COLUMN_NAMES, extra);
 
 const MESSAGE_COLUMNS = MESSAGE_FIELDS('m');
 
 const ATTACHMENT_COLUMN_NAMES = Object.keys(attachmentColumns);
 
 /** An attachment's columns (attachmentColumns), from the row aliased `alias`. */
-export const ATTACHMENT_FIELDS = (alias: string) => ATTACHMENT_COLUMN_NAMES.map((column) => `${alias}."${column}"`).join(', ');
+export const ATTACHMENT_FIELDS = (alias: string) => columnsOf(alias, ATTACHMENT_COLUMN_NAMES);
 
 /** An attachment as a JSON object (attachmentColumns), from the row aliased `alias`. */
-export const ATTACHMENT_JSON = (alias: string) => `json_build_object(${ATTACHMENT_COLUMN_NAMES.map((column) => `'${column}', ${alias}."${column}"`).join(', ')})`;
+export const ATTACHMENT_JSON = (alias: string) => jsonObjectOf(alias, ATTACHMENT_COLUMN_NAMES);
 
 /** The attachments of the message aliased `alias`, in order, as a JSON array. */
 export const ATTACHMENTS_JSON_OF = (alias: string) => `COALESCE((

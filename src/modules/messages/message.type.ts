@@ -162,8 +162,8 @@ export const attachmentColumns = {
   previewKey: true,
 } as const satisfies Partial<Record<keyof AttachmentRow, true>>;
 
-/** What a Message is read with: its columns and its attachments, in order. */
-export const messageSelect = {
+/** A message's own columns, as the API's Message and every statement that reads one take them. */
+export const messageColumns = {
   id: true,
   chatId: true,
   authorId: true,
@@ -177,23 +177,15 @@ export const messageSelect = {
   pinnedAt: true,
   pinnedById: true,
   mentionIds: true,
+} as const satisfies Partial<Record<keyof MessageRow, true>>;
+
+/** What a Message is read with: its columns and its attachments, in order. */
+export const messageSelect = {
+  ...messageColumns,
   attachments: { select: attachmentColumns, orderBy: { position: 'asc' } },
 } as const;
 
-type MessageColumn =
-  | 'id'
-  | 'chatId'
-  | 'authorId'
-  | 'seq'
-  | 'body'
-  | 'clientId'
-  | 'createdAt'
-  | 'editedAt'
-  | 'deletedAt'
-  | 'replyToId'
-  | 'pinnedAt'
-  | 'pinnedById'
-  | 'mentionIds';
+type MessageColumn = keyof typeof messageColumns;
 
 export type MessageRecord = Pick<MessageRow, MessageColumn> & {
   attachments: Pick<AttachmentRow, keyof typeof attachmentColumns>[];
