@@ -1,4 +1,5 @@
 import type { ApolloCache, Reference, StoreObject } from '@apollo/client';
+import type { Modifier } from '@apollo/client/cache';
 import { ChatListFieldsFragmentDoc, HeldSeqFragmentDoc, MessageFieldsFragmentDoc } from '../gql/graphql';
 import type { ChatListFieldsFragment, MessageFieldsFragment } from '../gql/graphql';
 
@@ -102,6 +103,8 @@ export function applyReceipt(
     lastDeliveredSeq: Math.max(Number(member.lastDeliveredSeq), receipt.lastDeliveredSeq),
   });
   const isViewer = receipt.userId === viewerId;
+  // Read on another device up to the end: nothing is unread. Part of the way: the next list refresh counts.
+  const clearIfReadToEnd: Modifier<number> = (existing, { readField }) => (isViewer && receipt.lastReadSeq >= (readField<number>('lastSeq') ?? 0) ? 0 : existing);
   cache.modify({
     id: chatCacheId(cache, receipt.chatId),
     fields: {
@@ -110,9 +113,8 @@ export function applyReceipt(
           readField<string>('id', readField<Reference>('user', member)) === receipt.userId ? forward(member) : member,
         ),
       viewerMembership: (existing) => (isViewer ? forward(existing as StoreObject) : existing),
-      // Read on another device up to the end: nothing is unread. Part of the way: the next list refresh counts.
-      unreadCount: (existing, { readField }) => (isViewer && receipt.lastReadSeq >= (readField<number>('lastSeq') ?? 0) ? 0 : existing),
-      unreadMentionCount: (existing, { readField }) => (isViewer && receipt.lastReadSeq >= (readField<number>('lastSeq') ?? 0) ? 0 : existing),
+      unreadCount: clearIfReadToEnd,
+      unreadMentionCount: clearIfReadToEnd,
     },
   });
 }

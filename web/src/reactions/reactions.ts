@@ -1,3 +1,4 @@
+import { displayName } from '../chats/chat-display';
 import type { MessageReactionsFragment } from '../gql/graphql';
 
 export type ReactionGroup = MessageReactionsFragment['reactions'][number];
@@ -32,7 +33,7 @@ export function toggleReaction(groups: readonly ReactionGroup[], emoji: string, 
 
 /** "👍 2: Ana and you", for screen readers and the tooltip. */
 export function describeReaction(group: ReactionGroup, viewerId: string): string {
-  const names = group.users.map((user) => (user.id === viewerId ? 'you' : (user.displayName ?? user.username)));
+  const names = group.users.map((user) => (user.id === viewerId ? 'you' : displayName(user)));
   // Past the first reactors listed, the viewer is still known to be among them.
   if (group.reactedByViewer && !names.includes('you')) names.push('you');
   const others = group.count - names.length;

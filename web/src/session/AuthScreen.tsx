@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState, useSyncExternalStore } from 'react';
 import { FORGOT_PASSWORD_PATH } from '../accounts/account-links';
 import { describeError, type Problem } from '../ui/errors';
+import { problemProps } from '../ui/field-problem';
 import { AuthCard } from './AuthCard';
 import { NEW_PASSWORD_MIN_LENGTH, NEW_PASSWORD_RULES } from './password-rules';
 import type { Session, SessionEnd } from './session';
@@ -43,12 +44,7 @@ export function AuthScreen({ session }: { session: Session }) {
     setProblem(null);
   };
   const errorId = `${ids}-error`;
-  const fieldProps = (name: string) => ({
-    id: `${ids}-${name}`,
-    name,
-    'aria-invalid': problem?.field === name || undefined,
-    'aria-describedby': problem?.field === name ? errorId : undefined,
-  });
+  const fieldProps = (name: string) => ({ id: `${ids}-${name}`, name, ...problemProps(problem, name, errorId) });
 
   const endedNotice = ended && ENDED[ended];
   return (
