@@ -77,10 +77,7 @@ export class Session {
     const { data, serverTime } = await postOperation(ResetPasswordMutation, { token, newPassword });
     this.start(data.resetPassword, serverTime);
     // The link was for another account than the one signed in here: that one's session ends too.
-    if (previous && previous.user.id !== data.resetPassword.user.id) {
-      const accessToken = previous.accessExpiresAt > Date.now() ? previous.accessToken : undefined;
-      void postOperation(LogOutMutation, { refreshToken: previous.refreshToken }, accessToken).catch(() => {});
-    }
+    if (previous && previous.user.id !== data.resetPassword.user.id) void revoke(previous);
   }
 
   /** Deletes the account (the server ends all its sessions), then the session here, in every tab. */
@@ -96,8 +93,7 @@ export class Session {
     const tokens = this.tokens;
     if (!tokens) return;
     this.end('logged-out');
-    const accessToken = tokens.accessExpiresAt > Date.now() ? tokens.accessToken : undefined;
-    await postOperation(LogOutMutation, { refreshToken: tokens.refreshToken }, accessToken).catch(() => {});
+    await revoke(tokens);
   }
 
   /** A token to send now: the current one, or a fresh one when it is about to expire; null when signed out. */
@@ -212,4 +208,13 @@ function readTokens(storage: Storage): Tokens | null {
 function withLock<T>(work: () => Promise<T>): Promise<T> {
   if (typeof navigator === 'undefined' || !('locks' in navigator)) return work();
   return navigator.locks.request(LOCK_NAME, work) as Promise<T>;
+}
+
+/** Ends a session on the server, when it can be reached (a failure leaves it to expire). */
+function revoke(tokens: Tokens): Promise<void> {
+  const accessToken = tokens.accessExpiresAt > Date.now() ? tokens.accessToken : undefined;
+  return postOperation(LogOutMutation, { refreshToken: tokens.refreshToken }, accessToken).then(
+    () => {},
+    () => {},
+  );
 }
