@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useServices } from '../messenger/services';
 import { describeError, type Problem } from '../ui/errors';
 import { problemProps } from '../ui/field-problem';
+import { useModalDialog } from '../ui/useModalDialog';
 
 /**
  * A modal <dialog> (the browser keeps focus inside it, Escape closes it) that deletes the account
@@ -16,11 +17,7 @@ export function DeleteAccountDialog({ open, onClose }: { open: boolean; onClose:
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (open && element && !element.open) element.showModal();
-    if (!open && element?.open) element.close();
-  }, [open]);
+  useModalDialog(dialog, open);
 
   const close = () => {
     form.current?.reset();

@@ -1,10 +1,11 @@
 import { skipToken, useMutation, useQuery } from '@apollo/client/react';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { insertChat } from '../chats/chat-cache';
 import { displayName } from '../chats/chat-display';
 import { CreateGroupChatMutation } from '../chats/chats.operations';
 import { chatPath, navigate } from '../messenger/useRoute';
 import { describeError } from '../ui/errors';
+import { useModalDialog } from '../ui/useModalDialog';
 import { FriendshipsQuery } from './people.operations';
 
 /** A modal <dialog>: the browser keeps focus inside it, Escape closes it. */
@@ -18,11 +19,7 @@ export function NewGroupDialog({ open, onClose }: { open: boolean; onClose: () =
     update: (cache, { data }) => data && insertChat(cache, data.createGroupChat),
   });
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (open && element && !element.open) element.showModal();
-    if (!open && element?.open) element.close();
-  }, [open]);
+  useModalDialog(dialog, open);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
