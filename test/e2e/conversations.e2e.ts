@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPerson, type Person, screenshot, signUp } from './helpers/browser';
+import { logIn, newPerson, type Person, screenshot, signUp } from './helpers/browser';
 import { chatItem, expectOnce, makeFriends, messageFromPeople, openChat, send, startWorld, type World } from './helpers/world';
 
 let world: World;
@@ -203,9 +203,7 @@ describe('conversations in the web client: files, replies, reactions, mentions, 
     const { ben, browser, parley } = world;
     const phone = await newPerson(browser, parley.url, 'Ben', { viewport: { width: 390, height: 844 }, username: ben.username });
     await phone.page.goto('/');
-    await phone.page.getByLabel('Username or email').fill(ben.username);
-    await phone.page.getByLabel('Password').fill(ben.password);
-    await phone.page.getByLabel('Password').press('Enter');
+    await logIn(phone.page, ben.username, ben.password);
     await openChat(phone, 'Ana');
     // No pointer resting on a message (its actions would show).
     await phone.page.mouse.move(0, 0);

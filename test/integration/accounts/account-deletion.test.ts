@@ -185,8 +185,8 @@ describe('deleteAccount', () => {
       (await sendMessage(server, leaver, privateChat, { body: 'two' })).id,
     ];
     const kept = (await sendMessage(server, stayer, group, { body: 'mine stays' })).id;
-    await httpGraphQL(server, other.accessToken, 'mutation ($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }', { m: written[0] });
-    await httpGraphQL(server, stayer.accessToken, 'mutation ($m: ID!) { pinMessage(messageId: $m) { id } }', { m: written[0] });
+    expect((await httpGraphQL(server, other.accessToken, 'mutation ($m: ID!) { addReaction(messageId: $m, emoji: "👍") { id } }', { m: written[0] })).errors).toBeUndefined();
+    expect((await httpGraphQL(server, stayer.accessToken, 'mutation ($m: ID!) { pinMessage(messageId: $m) { id } }', { m: written[0] })).errors).toBeUndefined();
 
     const socket = signedInClient(server, stayer.accessToken);
     const updated = subscribe<{ id: string; body: string | null; deletedAt: string | null }>(socket, 'subscription { messageUpdated { id body deletedAt } }');

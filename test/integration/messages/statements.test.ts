@@ -100,9 +100,9 @@ beforeAll(async () => {
   mentionable = others.map((other) => other.id);
   firstMessageId = (await sendMessage(server, others[0]!, chatId, { body: 'answer me', mentionUserIds: [viewer.id] })).id;
   for (const [emoji, who] of [['👍', others[0]!], ['👍', viewer], ['🎉', others[1]!]] as const) {
-    await server.request(AddReactionDocument, { messageId: firstMessageId, emoji }, { token: who.accessToken });
+    expect((await server.request(AddReactionDocument, { messageId: firstMessageId, emoji }, { token: who.accessToken })).errors).toBeUndefined();
   }
-  await server.request(PinMessageDocument, { messageId: firstMessageId }, { token: viewer.accessToken });
+  expect((await server.request(PinMessageDocument, { messageId: firstMessageId }, { token: viewer.accessToken })).errors).toBeUndefined();
   // Pages then hold uploads too, whose links are signed as they are read, with no statement of their own.
   const photo = await uploadFile(server, viewer, { bytes: await png(), name: 'dot.png', mimeType: 'image/png' });
   await sendMessage(server, viewer, chatId, { body: null, attachments: [{ uploadId: photo.id }, { url: 'https://example.com/a.pdf' }] });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AddReactionDocument, ClearChatHistoryDocument, PinMessageDocument, RemoveReactionDocument } from '../../generated/graphql';
+import { AddReactionDocument, ClearChatHistoryDocument, EditMessageDocument, PinMessageDocument, RemoveReactionDocument } from '../../generated/graphql';
 import { createGroup, openPrivateChat, sendMessage } from '../../helpers/chat-factories';
 import { signUpUsers, type TestUser } from '../../helpers/factories';
 import { startTestServer, type TestServer } from '../../helpers/server';
@@ -95,9 +95,16 @@ describe('messageUpdated for reactions and pins', () => {
     const { id } = await sendMessage(server, ana, chatId, { body: 'Party?' });
     const [anaLive, benLive] = await Promise.all([socketOf(ana), socketOf(ben)]).then((clients) => clients.map((client) => subscribe<Updated>(client, UPDATED, { chatId })));
     const reactAs = (user: TestUser, emoji: string) => server.request(AddReactionDocument, { messageId: id, emoji }, { token: user.accessToken });
-    await anaLive!.ready(() => reactAs(ben, '🎉'), (event) => event.reactions.length > 0);
-    await benLive!.ready(() => reactAs(ben, '🎉'), (event) => event.reactions.length > 0);
-    const countBefore = [anaLive!.events.length, benLive!.events.length];
+    // Each try of the readiness probe must publish: an edit of a message of its own, a new body every time.
+    const probe = await sendMessage(server, ana, chatId, { body: 'probe' });
+    let edits = 0;
+    const editProbe = () => server.request(EditMessageDocument, { messageId: probe.id, body: `probe ${(edits += 1)}` }, { token: ana.accessToken });
+    await anaLive!.ready(editProbe, (event) => event.id === probe.id);
+    await benLive!.ready(editProbe, (event) => event.id === probe.id);
+    const ofMessage = (subscription: typeof anaLive) => subscription!.events.filter((event) => event.id === id);
+    await reactAs(ben, '🎉');
+    await Promise.all([anaLive, benLive].map((live) => live!.waitForEvent((event) => event.id === id && event.reactions[0]?.count === 1)));
+    const countBefore = [ofMessage(anaLive).length, ofMessage(benLive).length];
     await reactAs(ben, '🎉'); // already there: nothing to tell
     await reactAs(ana, '🎉');
     const [forAna, forBen] = await Promise.all([
@@ -106,11 +113,11 @@ describe('messageUpdated for reactions and pins', () => {
     ]);
     expect(forAna.reactions).toEqual([{ emoji: '🎉', count: 2, reactedByViewer: true, users: [{ id: ben.id }, { id: ana.id }] }]);
     expect(forBen.reactions).toEqual([{ emoji: '🎉', count: 2, reactedByViewer: true, users: [{ id: ben.id }, { id: ana.id }] }]);
-    expect([anaLive!.events.length, benLive!.events.length]).toEqual(countBefore.map((count) => count + 1));
+    expect([ofMessage(anaLive).length, ofMessage(benLive).length]).toEqual(countBefore.map((count) => count + 1));
     const next = async (subscription: typeof anaLive) => {
-      const seen = subscription!.events.length;
-      await subscription!.waitUntil(() => subscription!.events.length > seen, 10_000, 'the next event');
-      return subscription!.events[seen]!;
+      const seen = ofMessage(subscription).length;
+      await subscription!.waitUntil(() => ofMessage(subscription).length > seen, 10_000, 'the next event');
+      return ofMessage(subscription)[seen]!;
     };
     const [anaNext, benNext] = [next(anaLive), next(benLive)];
     await server.request(RemoveReactionDocument, { messageId: id, emoji: '🎉' }, { token: ben.accessToken });
